@@ -1,0 +1,98 @@
+# 社工人才学院 — two commands for a fresh clone: `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PYTEST := $(PY) -m pytest
+HOST ?= 127.0.0.1
+PORT ?= 8000
+APT_PACKAGES := chromium fonts-noto-cjk gettext postgresql libreoffice-calc-nogui poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help install system-deps messages i18n-check lint check migrate demo serve \
+        test test-sqlite test-pg test-browser bench screenshots clean
+
+help:
+	@echo "make demo   - install, migrate, load demo data, serve on http://$(HOST):$(PORT) with a django-q2 worker"
+	@echo "make test   - install what is missing, then lint, checks, SQLite + PostgreSQL suites, browser tests"
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+# Debian packages the tests need (browser, CJK fonts, gettext, PostgreSQL, xlsx rendering).
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-calc-nogui"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+messages: install
+	$(MANAGE) compilemessages -i $(VENV) -i var -v 0
+
+# Every string we mark for translation has an English translation.
+i18n-check: install
+	$(MANAGE) makemessages -l en --no-location --no-obsolete -i $(VENV) -i var -i bench -v 0
+	@untranslated=$$(msgattrib --untranslated --no-obsolete locale/en/LC_MESSAGES/django.po | grep -c '^msgid' || true); \
+	fuzzy=$$(msgattrib --only-fuzzy --no-obsolete locale/en/LC_MESSAGES/django.po | grep -c '^msgid' || true); \
+	if [ "$$untranslated$$fuzzy" != "00" ]; then \
+	  echo "locale/en: untranslated or fuzzy strings:"; \
+	  msgattrib --untranslated --no-obsolete locale/en/LC_MESSAGES/django.po | grep '^msgid'; \
+	  msgattrib --only-fuzzy --no-obsolete locale/en/LC_MESSAGES/django.po | grep '^msgid'; exit 1; fi
+	$(MAKE) -s messages
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: install
+	$(MANAGE) check --fail-level WARNING
+	$(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=cms.settings.production \
+	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	ALLOWED_HOSTS=academy.example.org DATABASE_URL="sqlite:///$(CURDIR)/var/deploy-check.sqlite3" \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+migrate: install messages
+	$(MANAGE) migrate --noinput -v 0
+
+demo: migrate
+	$(MANAGE) load_demo
+	@echo ""
+	@echo "  社工人才学院 running on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "  Stop with Ctrl-C."
+	@trap 'kill 0' EXIT INT TERM; \
+	$(MANAGE) qcluster & \
+	$(MANAGE) runserver $(HOST):$(PORT) --noreload
+
+test-sqlite: install
+	$(PYTEST) -m "not browser" -q
+
+test-pg: install
+	.ci/with-postgres.sh $(PYTEST) -m "not browser" -q
+
+test-browser: install
+	$(PYTEST) -m browser -q tests/browser
+
+test: system-deps install i18n-check lint check test-sqlite test-pg test-browser
+	@echo "make test: all steps passed"
+
+bench: install
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf var/test*.sqlite3* var/screenshots

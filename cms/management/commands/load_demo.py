@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from cms.site_setup import build_demo_pages
+from talent import demo as talent_demo
+
+
+class Command(BaseCommand):
+    help = "Load (or top up) the demo district, people, logins and site pages. Idempotent."
+
+    def handle(self, *args, **options):
+        build_demo_pages()
+        talent_demo.build()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready. Logins (password for all: {talent_demo.DEMO_PASSWORD}):"
+            )
+        )
+        for login in talent_demo.DEMO_LOGINS:
+            self.stdout.write(f"  {login.username:<10} {login.description}")

@@ -1,0 +1,88 @@
+"""Thin site views: parse input, call a selector or service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from talent import api as talent
+
+
+@require_GET
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"ok": True})
+
+
+@login_required
+def me(request):
+    """The phone home of every signed-in person: who I am, my roles, my messages."""
+    person = talent.person_for_user(request.user)
+    roles = talent.user_roles(request.user)
+    return render(
+        request,
+        "cms/me.html",
+        {
+            "person": person,
+            "roles": [talent.Role(r) for r in sorted(roles)],
+            "can_use_admin": request.user.has_perm("wagtailadmin.access_admin"),
+            "is_partner": talent.Role.PARTNER in roles,
+            "notifications": talent.notifications_for(request.user)[:5],
+            "tab": "me",
+        },
+    )
+
+
+@login_required
+def notifications(request):
+    page = Paginator(talent.notifications_for(request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "cms/notifications.html", {"page": page, "tab": "notifications"})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    count = talent.mark_read(user=request.user)
+    messages.success(request, _("已将 %(count)d 条通知标为已读。") % {"count": count})
+    return redirect("notifications")
+
+
+def _partner_scope(request) -> talent.Scope:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    scope = talent.scope_for(request.user, roles=(talent.Role.PARTNER,))
+    if scope.is_empty or scope.everything:
+        # Superusers use the admin; the portal is for one university's staff.
+        raise PermissionDenied
+    return scope
+
+
+@login_required
+def partner_home(request):
+    scope = _partner_scope(request)
+    students = scope.people().select_related("unit").order_by("unit__name", "staff_no")
+    query = request.GET.get("q", "").strip()
+    if query:
+        students = students.filter(Q(name__contains=query) | Q(staff_no=query))
+    page = Paginator(students, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partner/home.html",
+        {"universities": scope.units().filter(depth=1), "page": page, "query": query},
+    )
+
+
+@login_required
+def partner_student(request, pk: int):
+    scope = _partner_scope(request)
+    student = scope.people().select_related("unit").filter(pk=pk).first()
+    if student is None:
+        raise Http404
+    return render(request, "partner/student.html", {"student": student})

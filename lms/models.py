@@ -1,0 +1,1 @@
+# The learning models arrive with the LMS issue.

@@ -1,0 +1,46 @@
+"""Audit events through Wagtail's log-entry machinery.
+
+Every event is a ``ModelLogEntry`` written in the caller's transaction, so it
+appears in the object's history view and in the admin's site history report.
+"""
+
+import datetime
+import decimal
+
+from django.db import models
+from wagtail.log_actions import log
+
+
+def _plain(value):
+    if isinstance(value, (datetime.date, datetime.datetime, decimal.Decimal)):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict:
+    """A JSON-safe picture of the concrete field values, foreign keys as ids."""
+    result = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if field.name in ("path", "depth", "numchild"):
+            continue  # tree bookkeeping; the parent is recorded instead
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            continue
+        result[field.attname] = _plain(getattr(instance, field.attname))
+    return result
+
+
+def diff(before: dict, after: dict) -> tuple[dict, dict]:
+    changed = [key for key in after if before.get(key) != after.get(key)]
+    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+
+
+def record(*, actor, action: str, obj: models.Model, before=None, after=None, **extra):
+    """Write one audit event (actor, action, object, before/after, time)."""
+    data = {"before": before or {}, "after": after or {}}
+    data.update(extra)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return log(obj, action, user=user, data=data)

@@ -1,0 +1,70 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .org import OrgUnit
+
+
+class PersonKind(models.TextChoices):
+    COMMUNITY_WORKER = "community_worker", _("社区工作者")
+    SOCIAL_WORKER = "social_worker", _("专业社工")
+    GRID_WORKER = "grid_worker", _("网格员")
+    INTERN = "intern", _("实习生")
+    VOLUNTEER = "volunteer", _("志愿者")
+    EXPERT = "expert", _("外部专家")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "F", _("女")
+    MALE = "M", _("男")
+
+
+class Person(models.Model):
+    """One row per human the system knows. Personal data is kept minimal."""
+
+    staff_no = models.CharField(_("工号"), max_length=32, unique=True)
+    name = models.CharField(_("姓名"), max_length=50)
+    kind = models.CharField(_("人员类别"), max_length=20, choices=PersonKind.choices)
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="people"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    national_id = models.CharField(
+        _("身份证号"),
+        max_length=18,
+        blank=True,
+        help_text=_("可不填；页面上只显示首尾几位，导出时默认不包含。"),
+    )
+    joined_on = models.DateField(_("参加工作日期"), null=True, blank=True)
+    is_active = models.BooleanField(_("在职"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        ordering = ["staff_no"]
+        indexes = [models.Index(fields=["unit", "kind"], name="person_unit_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.staff_no}）"
+
+    @property
+    def masked_national_id(self) -> str:
+        """Show only the first 3 and last 2 characters of a national ID."""
+        value = self.national_id
+        if not value:
+            return ""
+        if len(value) <= 5:
+            return "*" * len(value)
+        return f"{value[:3]}{'*' * (len(value) - 5)}{value[-2:]}"

@@ -1,0 +1,55 @@
+"""Role groups and the permissions each carries.
+
+The groups are created by a data migration; ``sync_role_groups`` also runs after
+every ``migrate`` (and after a test flush) so a new permission added here reaches
+existing databases without another hand-written migration.
+"""
+
+from .models.access import ROLE_GROUP_NAMES, Role
+
+ADMIN = ("wagtailadmin", "admin", ["access_admin"])
+
+# role -> [(app_label, model, [actions])]
+ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
+    Role.LEARNER: [],
+    Role.MENTOR: [],
+    Role.PARTNER: [],
+    Role.HR: [
+        ADMIN,
+        ("talent", "orgunit", ["view"]),
+        ("talent", "person", ["add", "change", "view"]),
+    ],
+    Role.ORGANISER: [
+        ADMIN,
+        ("talent", "orgunit", ["view"]),
+        ("talent", "person", ["view"]),
+    ],
+    Role.DISTRICT_ADMIN: [
+        ADMIN,
+        ("talent", "orgunit", ["add", "change", "view", "delete"]),
+        ("talent", "person", ["add", "change", "view", "delete"]),
+        ("talent", "scopegrant", ["add", "change", "view", "delete"]),
+    ],
+}
+
+# Roles whose grants open the Wagtail admin over a unit subtree.
+ADMIN_ROLES = (Role.HR, Role.ORGANISER, Role.DISTRICT_ADMIN)
+
+
+def sync_role_groups(apps=None, **kwargs) -> None:
+    """Create each role's group and set exactly the permissions listed above."""
+    if apps is None:
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, specs in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=ROLE_GROUP_NAMES[role])
+        wanted = []
+        for app_label, model, actions in specs:
+            codenames = [action if model == "admin" else f"{action}_{model}" for action in actions]
+            wanted.extend(
+                Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+            )
+        group.permissions.set(wanted)

@@ -1,0 +1,104 @@
+"""Reads. The scope selector answers "which units and people may this user see"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+
+from .models import Notification, OrgUnit, Person, Role, ScopeGrant
+from .roles import ADMIN_ROLES
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The OrgUnit subtrees a user holds some roles over.
+
+    ``paths`` are the materialised paths of the granted units, with any path
+    already covered by a shorter one dropped. Filtering is one indexed prefix
+    query per list; checking one object needs no query at all.
+    """
+
+    paths: tuple[str, ...]
+    everything: bool = False
+
+    def q(self, prefix: str = "") -> Q:
+        if self.everything:
+            return Q()
+        if not self.paths:
+            return Q(pk__in=[])
+        field = f"{prefix}path__startswith"
+        return reduce(or_, (Q(**{field: p}) for p in self.paths))
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.everything and not self.paths
+
+    def units(self) -> QuerySet[OrgUnit]:
+        return OrgUnit.objects.filter(self.q())
+
+    def people(self) -> QuerySet[Person]:
+        return Person.objects.filter(self.q("unit__"))
+
+    def contains_unit(self, unit: OrgUnit | None) -> bool:
+        if unit is None:
+            return False
+        return self.everything or any(unit.path.startswith(p) for p in self.paths)
+
+    def contains_person(self, person: Person) -> bool:
+        return self.contains_unit(person.unit)
+
+
+def _minimal(paths: list[str]) -> tuple[str, ...]:
+    kept: list[str] = []
+    for path in sorted(set(paths), key=len):
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return tuple(sorted(kept))
+
+
+def scope_for(user, roles: tuple[Role, ...] = ADMIN_ROLES) -> Scope:
+    """The subtrees ``user`` holds any of ``roles`` over. Cached on the user object."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope(paths=())
+    if user.is_superuser:
+        return Scope(paths=(), everything=True)
+    cache = user.__dict__.setdefault("_academy_scope_cache", {})
+    key = tuple(sorted(roles))
+    if key not in cache:
+        paths = ScopeGrant.objects.filter(user=user, role__in=roles).values_list(
+            "unit__path", flat=True
+        )
+        cache[key] = Scope(paths=_minimal(list(paths)))
+    return cache[key]
+
+
+def user_roles(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cache = user.__dict__.setdefault("_academy_roles_cache", None)
+    if cache is None:
+        cache = set(ScopeGrant.objects.filter(user=user).values_list("role", flat=True))
+        user.__dict__["_academy_roles_cache"] = cache
+    return cache
+
+
+def person_for_user(user) -> Person | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return Person.objects.select_related("unit").get(user=user)
+    except Person.DoesNotExist:
+        return None
+
+
+def unread_notification_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user)

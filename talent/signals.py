@@ -1,0 +1,20 @@
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
+
+from .roles import sync_role_groups
+
+
+@receiver(post_migrate)
+def keep_role_groups_in_sync(sender, using="default", **kwargs):
+    """After every migrate (and test flush) make the role groups match ROLE_PERMISSIONS.
+
+    Permissions of apps later in INSTALLED_APPS (wagtailadmin's access_admin) are
+    created here first, since their own post_migrate handlers may not have run yet.
+    """
+    if sender.label != "talent":
+        return
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    sync_role_groups()

@@ -1,0 +1,73 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from talent.models import OrgUnit
+from talent.selectors import scope_for
+
+
+class ScopedUnitFormMixin:
+    """Offer only units inside the editing user's scope."""
+
+    unit_field = "unit"
+
+    def limit_units(self, user):
+        if user is not None and self.unit_field in self.fields:
+            self.fields[self.unit_field].queryset = scope_for(user).units().order_by("path")
+
+
+class PersonForm(ScopedUnitFormMixin, WagtailAdminModelForm):
+    new_national_id = forms.CharField(
+        label=_("身份证号"),
+        required=False,
+        max_length=18,
+        help_text=_("出于隐私保护不回显。留空则保持不变。"),
+    )
+    clear_national_id = forms.BooleanField(label=_("清除已存的身份证号"), required=False)
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        self.limit_units(for_user)
+        if self.instance.national_id:
+            self.fields["new_national_id"].widget.attrs["placeholder"] = (
+                self.instance.masked_national_id
+            )
+
+    def clean_new_national_id(self):
+        value = self.cleaned_data["new_national_id"].strip().upper()
+        if value and (
+            len(value) != 18 or not value[:17].isdigit() or value[17] not in "0123456789X"
+        ):
+            raise forms.ValidationError(_("身份证号应为 18 位，最后一位可以是数字或 X。"))
+        return value
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.cleaned_data.get("clear_national_id"):
+            self.instance.national_id = ""
+        elif self.cleaned_data.get("new_national_id"):
+            self.instance.national_id = self.cleaned_data["new_national_id"]
+
+
+class OrgUnitForm(WagtailAdminModelForm):
+    parent = forms.ModelChoiceField(
+        label=_("上级单位"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        help_text=_("留空表示顶级单位（仅系统管理员可用）。"),
+    )
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        units = scope_for(for_user).units().order_by("path") if for_user else None
+        if units is not None:
+            if self.instance.pk:
+                units = units.exclude(path__startswith=self.instance.path)
+                self.initial.setdefault("parent", self.instance.get_parent())
+            self.fields["parent"].queryset = units
+
+
+class ScopeGrantForm(ScopedUnitFormMixin, WagtailAdminModelForm):
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        self.limit_units(for_user)

@@ -1,0 +1,251 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+
+from talent import models, services
+from talent.selectors import scope_for
+
+from .forms import OrgUnitForm, PersonForm, ScopeGrantForm
+from .scope import ScopedModelViewSet
+
+# Org units ------------------------------------------------------------------
+
+
+class TreeNameColumn(Column):
+    """The unit name indented by its depth, so the list reads as a tree."""
+
+    def get_value(self, instance):
+        return (
+            "\u3000" * (instance.depth - 1) + ("└ " if instance.depth > 1 else "") + instance.name
+        )
+
+
+class OrgUnitCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.create_org_unit(
+            actor=self.request.user,
+            parent=data.get("parent"),
+            name=data["name"],
+            code=data["code"],
+            kind=data["kind"],
+        )
+
+
+class OrgUnitEditView(generic.EditView):
+    def save_instance(self):
+        return services.update_org_unit(
+            actor=self.request.user,
+            unit=self.form.instance,
+            parent=self.form.cleaned_data["parent"],
+        )
+
+
+class OrgUnitIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().order_by("path")
+
+
+class OrgUnitViewSet(ScopedModelViewSet):
+    model = models.OrgUnit
+    name = "org_units"
+    url_prefix = "talent/units"
+    url_namespace = "talent_orgunit"
+    icon = "site"
+    menu_label = _("组织单位")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    index_view_class = OrgUnitIndexView
+    add_view_class = OrgUnitCreateView
+    edit_view_class = OrgUnitEditView
+    list_display = [
+        TreeNameColumn("name", label=_("名称")),
+        "code",
+        "kind",
+        BooleanColumn("is_active", label=_("启用")),
+    ]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "code"]
+    search_backend_name = None
+    list_export = ["name", "code", "kind", "depth", "is_active"]
+    export_headings = {"depth": _("层级")}
+    export_filename = "org-units"
+    ordering = ["path"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("code"),
+            FieldPanel("kind"),
+            FieldPanel("parent"),
+            FieldPanel("is_active"),
+        ],
+        base_form_class=OrgUnitForm,
+    )
+
+
+# People ---------------------------------------------------------------------
+
+
+def scoped_units(request):
+    if request is None:
+        return models.OrgUnit.objects.none()
+    return scope_for(request.user).units().order_by("path")
+
+
+class PersonFilterSet(WagtailFilterSet):
+    unit = django_filters.ModelChoiceFilter(
+        label=_("单位（含下级）"), queryset=scoped_units, method="filter_subtree"
+    )
+
+    def filter_subtree(self, queryset, name, value):
+        return queryset.filter(unit__path__startswith=value.path)
+
+    class Meta:
+        model = models.Person
+        fields = ["unit", "kind", "is_active"]
+
+
+class PersonSaveMixin:
+    def save_instance(self):
+        return services.save_person(actor=self.request.user, person=self.form.instance)
+
+
+class PersonCreateView(PersonSaveMixin, generic.CreateView):
+    pass
+
+
+class PersonEditView(PersonSaveMixin, generic.EditView):
+    pass
+
+
+class PersonDeleteView(generic.DeleteView):
+    def delete_action(self):
+        services.delete_person(actor=self.request.user, person=self.object)
+
+
+class PersonIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("unit")
+
+
+class PersonViewSet(ScopedModelViewSet):
+    model = models.Person
+    name = "people"
+    url_prefix = "talent/people"
+    url_namespace = "talent_person"
+    icon = "user"
+    menu_label = _("人员")
+    scope_prefix = "unit__"
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    index_view_class = PersonIndexView
+    add_view_class = PersonCreateView
+    edit_view_class = PersonEditView
+    delete_view_class = PersonDeleteView
+    filterset_class = PersonFilterSet
+    list_display = [
+        "name",
+        "staff_no",
+        "kind",
+        "unit",
+        BooleanColumn("is_active", label=_("在职")),
+    ]
+    list_per_page = 50
+    search_fields = ["name", "staff_no"]
+    search_backend_name = None
+    inspect_view_fields = [
+        "staff_no",
+        "name",
+        "kind",
+        "unit",
+        "gender",
+        "phone",
+        "email",
+        "masked_national_id",
+        "joined_on",
+        "is_active",
+    ]
+    # national_id is deliberately absent from every export
+    list_export = [
+        "staff_no",
+        "name",
+        "kind",
+        "unit",
+        "gender",
+        "phone",
+        "email",
+        "joined_on",
+        "is_active",
+    ]
+    export_filename = "people"
+    edit_handler = ObjectList(
+        [
+            FieldPanel("staff_no"),
+            FieldPanel("name"),
+            FieldPanel("kind"),
+            FieldPanel("unit"),
+            FieldPanel("gender"),
+            FieldPanel("phone"),
+            FieldPanel("email"),
+            FieldPanel("new_national_id"),
+            FieldPanel("clear_national_id"),
+            FieldPanel("joined_on"),
+            FieldPanel("is_active"),
+        ],
+        base_form_class=PersonForm,
+    )
+
+
+# Role grants ----------------------------------------------------------------
+
+
+class ScopeGrantCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.grant_role(
+            actor=self.request.user, user=data["user"], role=data["role"], unit=data["unit"]
+        )
+
+
+class ScopeGrantEditView(generic.EditView):
+    def save_instance(self):
+        return services.update_grant(actor=self.request.user, grant=self.form.instance)
+
+
+class ScopeGrantDeleteView(generic.DeleteView):
+    def delete_action(self):
+        services.revoke_role(actor=self.request.user, grant=self.object)
+
+
+class ScopeGrantViewSet(ScopedModelViewSet):
+    model = models.ScopeGrant
+    name = "scope_grants"
+    url_prefix = "talent/grants"
+    url_namespace = "talent_scopegrant"
+    icon = "key"
+    menu_label = _("管辖授权")
+    scope_prefix = "unit__"
+    copy_view_enabled = False
+    add_view_class = ScopeGrantCreateView
+    edit_view_class = ScopeGrantEditView
+    delete_view_class = ScopeGrantDeleteView
+    list_display = ["user", "role", "unit", "granted_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "unit__name"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [FieldPanel("user"), FieldPanel("role"), FieldPanel("unit")],
+        base_form_class=ScopeGrantForm,
+    )
+
+
+class TalentViewSetGroup(ModelViewSetGroup):
+    menu_label = _("人才与组织")
+    menu_icon = "group"
+    menu_order = 200
+    items = (PersonViewSet, OrgUnitViewSet, ScopeGrantViewSet)
