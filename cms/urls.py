@@ -21,6 +21,7 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/notifications/", views.notifications, name="notifications"),
     path("me/notifications/read/", views.notifications_read, name="notifications_read"),
+    path("learn/", include("lms.urls")),
     path("partner/", views.partner_home, name="partner_home"),
     path("partner/students/<int:pk>/", views.partner_student, name="partner_student"),
 ]

@@ -1,0 +1,1 @@
+"""The lms app's public face: cms imports from here."""

@@ -1,1 +1,0 @@
-# The learning models arrive with the LMS issue.

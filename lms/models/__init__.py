@@ -1,0 +1,1 @@
+# Each sub-domain has its own module; import its models here.
