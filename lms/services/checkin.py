@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -178,6 +178,23 @@ def may_attend(session: CheckInSession, person: talent.Person) -> bool:
     return Mentorship.objects.current().filter(mentor__user=session.owner, mentee=person).exists()
 
 
+def _share_lock_if_open(session_id: int) -> bool:
+    """Read the session's status under a shared row lock.
+
+    Check-ins share the lock with each other but not with ``close_session``'s
+    ``select_for_update``, so a check-in either commits before the close reads
+    the check-ins (and gets its log) or sees the session closed. (Foreign keys
+    are checked at commit on PostgreSQL, so the insert alone would not wait.)
+    SQLite's IMMEDIATE transactions already serialise writers.
+    """
+    table = connection.ops.quote_name(CheckInSession._meta.db_table)
+    lock = " FOR SHARE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT status FROM {table} WHERE id = %s{lock}", [session_id])  # noqa: S608
+        row = cursor.fetchone()
+    return row is not None and row[0] == SessionStatus.OPEN
+
+
 @dataclass(frozen=True)
 class CheckInResult:
     check_in: CheckIn
@@ -197,11 +214,9 @@ def check_in(
     at = at or timezone.now()
     try:
         with transaction.atomic():
-            row = CheckIn.objects.create(session=session, person=person, checked_in_at=at)
-            # The insert's foreign-key check waits for a concurrent close; a
-            # fresh read then sees it, so nobody checks in to a closed session.
-            if not CheckInSession.objects.filter(pk=session.pk, status=SessionStatus.OPEN).exists():
+            if not _share_lock_if_open(session.pk):
                 raise CheckInRefused(_("本次签到已结束。"), code="closed")
+            row = CheckIn.objects.create(session=session, person=person, checked_in_at=at)
     except IntegrityError:
         return CheckInResult(CheckIn.objects.get(session=session, person=person), False)
     return CheckInResult(row, True)
