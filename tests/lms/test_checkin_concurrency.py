@@ -1,5 +1,6 @@
 """Real threads, real transactions: the database decides who checks in."""
 
+import contextlib
 import datetime
 import threading
 
@@ -105,10 +106,8 @@ def test_close_racing_check_ins_leaves_no_check_in_without_its_log(mentoring):
     people = mentoring["mentees"] + extra
 
     def attempt(person):
-        try:
+        with contextlib.suppress(services.CheckInRefused):
             services.check_in(session=session, person=person)
-        except services.CheckInRefused:
-            pass
 
     targets = [lambda p=p: attempt(p) for p in people]
     targets.append(lambda: services.close_session(actor=mentoring["mentor_user"], session=session))
