@@ -82,6 +82,19 @@ def _pending_logs_of_mentor(actor, log_ids: Iterable[int]) -> list[PracticeLog]:
     return logs
 
 
+def credit_mentoring_hours(*, log: PracticeLog, actor=None) -> None:
+    """Signed mentoring hours count towards continuing education, once per log."""
+    talent.credit_ce_hours(
+        person=log.person,
+        hours=log.hours,
+        source=talent.CESource.MENTORING,
+        source_ref=f"practice_log:{log.pk}",
+        earned_on=log.date,
+        description=log.activity,
+        actor=actor,
+    )
+
+
 def after_signing(*, actor, logs: list[PracticeLog]) -> None:
     """What follows a sign-off, whichever way it happened: the audit event, the
     mentee's notification, and CE hours for mentoring logs."""
@@ -94,15 +107,7 @@ def after_signing(*, actor, logs: list[PracticeLog]) -> None:
             after={"status": log.status, "method": log.sign_method, "hours": str(log.hours)},
         )
         if log.mentorship_id:
-            talent.credit_ce_hours(
-                person=log.person,
-                hours=log.hours,
-                source=talent.CESource.MENTORING,
-                source_ref=f"practice_log:{log.pk}",
-                earned_on=log.date,
-                description=log.activity,
-                actor=actor,
-            )
+            credit_mentoring_hours(log=log, actor=actor)
         if log.person.user_id:
             talent.notify(
                 recipient=log.person.user,

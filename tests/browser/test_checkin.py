@@ -3,26 +3,10 @@
 import re
 
 import PIL.Image
-import pytest
 import zxingcpp
 from playwright.sync_api import expect
 
 from lms.models import CheckIn, LogStatus, PracticeLog
-from tests.browser.conftest import DESKTOP, PHONE
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def desktop(browser):
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    yield context.new_page()
-    context.close()
 
 
 def decode(path) -> str:

@@ -88,3 +88,25 @@ def test_me_page_links_practice_and_mentor_pages(client, mentoring):
     client.force_login(mentoring["mentees"][0].user)
     page = client.get("/me/").content.decode()
     assert "/learn/practice/" in page and "/learn/mentor/" not in page
+
+
+def test_organiser_publishes_a_drafted_salon_from_the_admin(
+    client, centre, district, user_with_role
+):
+    from lms.models import SalonStatus
+    from lms.services.salons import draft_next_salon
+
+    salon, _ = draft_next_salon(centre=centre["centre"])
+    outsider = user_with_role(Role.ORGANISER, district["yjp"])
+    client.force_login(outsider)
+    assert client.post(f"/admin/lms/salons/publish/{salon.pk}/").status_code == 404
+    organiser = user_with_role(Role.ORGANISER, district["jl"])
+    client.force_login(organiser)
+    edit = client.get(f"/admin/lms/salons/edit/{salon.pk}/").content.decode()
+    assert f"/admin/lms/salons/publish/{salon.pk}/" in edit
+    assert "发布并开启签到" in client.get(f"/admin/lms/salons/publish/{salon.pk}/").content.decode()
+    response = client.post(f"/admin/lms/salons/publish/{salon.pk}/")
+    assert response.status_code == 302
+    salon.refresh_from_db()
+    assert salon.status == SalonStatus.PUBLISHED
+    assert salon.check_in_session.owner == organiser
