@@ -68,7 +68,7 @@ def _pending_logs_of_mentor(actor, log_ids: Iterable[int]) -> list[PracticeLog]:
     if not ids:
         raise ValidationError(_("请至少选择一条学时记录。"))
     logs = list(
-        PracticeLog.objects.select_for_update()
+        PracticeLog.objects.select_for_update(of=("self",))
         .select_related("person__user", "mentorship__mentor")
         .filter(pk__in=ids)
         .order_by("pk")
@@ -221,7 +221,7 @@ def correct_log(*, actor, log: PracticeLog, reason: str, **changes) -> PracticeL
     if unknown:
         raise ValidationError(_("只能更正日期、学时和实践内容。"))
     stored = (
-        PracticeLog.objects.select_for_update()
+        PracticeLog.objects.select_for_update(of=("self",))
         .select_related("person__unit", "person__user", "mentorship__mentor")
         .get(pk=log.pk)
     )
