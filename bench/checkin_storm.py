@@ -29,6 +29,7 @@ CLIENTS = 50
 SESSIONS = 8  # each client checks in once to each session
 BASELINE_REQUESTS = 8  # per client
 WORKERS = int(os.environ.get("STORM_WORKERS", "2"))  # one per CPU on the 2-CPU runners
+THREADS = int(os.environ.get("STORM_THREADS", "4"))  # a thread waiting on SQLite's lock yields
 GOAL = 0.5
 
 TMP = Path(tempfile.mkdtemp(prefix="checkin-storm-"))
@@ -169,6 +170,10 @@ def main() -> int:
             f"127.0.0.1:{port}",
             "--workers",
             str(WORKERS),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(THREADS),
             "--backlog",
             "256",
             "--log-level",
