@@ -3,8 +3,9 @@
 Starts gunicorn (this venv) on a loopback port over a throwaway SQLite database
 (the one-machine default: WAL, IMMEDIATE transactions), logs in 50 distinct
 people and has each post check-ins to several open sessions at once. The same
-50 clients then hit a trivial Django view (``/healthz``, one ``SELECT 1``)
-served by the same gunicorn in the same run. Prints check-ins/s as a ratio to
+50 clients then hit a trivial Django view with the same session cookie (the
+baseline) and the anonymous ``/healthz`` (for reference), served by the same
+gunicorn in the same run. Prints check-ins/s as a ratio to
 that baseline (goal >= 0.5), the p99 latency, and exits non-zero on any error.
 
 STORM_CLIENTS / STORM_SESSIONS / STORM_WORKERS / STORM_THREADS change the load;
