@@ -34,6 +34,7 @@ from .services import (
     update_grant,
     update_org_unit,
 )
+from .spreadsheets import xlsx_response
 
 __all__ = [
     "CEHourEntry",
@@ -64,4 +65,5 @@ __all__ = [
     "update_grant",
     "update_org_unit",
     "user_roles",
+    "xlsx_response",
 ]
