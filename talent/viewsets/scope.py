@@ -25,14 +25,17 @@ OBJECT_VIEW_ATTRS = (
 class ScopeRules:
     """How to place an object of the viewset's model in the org tree."""
 
-    # "" when the object is an OrgUnit, "unit__" when it has a ``unit`` FK
+    # "" when the object is an OrgUnit, "unit__" when it has a ``unit`` FK,
+    # "person__unit__" when it belongs to a person, and so on.
     scope_prefix = ""
 
     def scope(self):
         return scope_for(self.request.user)
 
     def unit_of(self, obj):
-        return obj if not self.scope_prefix else obj.unit
+        for name in self.scope_prefix.split("__")[:-1]:
+            obj = getattr(obj, name)
+        return obj
 
     def in_scope(self, obj) -> bool:
         return self.scope().contains_unit(self.unit_of(obj))

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from cms.site_setup import build_demo_pages
 from talent import demo as talent_demo
+from talent import demo_hr
 
 
 class Command(BaseCommand):
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         build_demo_pages()
         talent_demo.build()
+        demo_hr.build()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Logins (password for all: {talent_demo.DEMO_PASSWORD}):"
