@@ -14,6 +14,7 @@ from .viewsets.certification import (
     ExamAttemptViewSet,
     RegistrationPeriodViewSet,
 )
+from .viewsets.imports import RosterImportView
 from .viewsets.ladder import (
     AnnualAssessmentViewSet,
     GradeChangeViewSet,
@@ -66,6 +67,7 @@ ACTIONS = {
     "talent.grade.certification": _("持证晋级"),
     "talent.grade.appointment": _("岗位聘任"),
     "talent.grade.correction": _("更正等级"),
+    "talent.import": _("表格导入"),
 }
 
 
@@ -110,8 +112,11 @@ report_urls = (
 
 
 @hooks.register("register_admin_urls")
-def register_report_urls():
-    return [path("talent/reports/", include(report_urls))]
+def register_talent_admin_urls():
+    return [
+        path("talent/people/import/", RosterImportView.as_view(), name="talent_roster_import"),
+        path("talent/reports/", include(report_urls)),
+    ]
 
 
 class PermissionMenuItem(MenuItem):

@@ -108,8 +108,15 @@ def test_target_limited_to_a_post(district, workers):
 @pytest.mark.parametrize("extra", [0, 1000])
 def test_report_query_count_does_not_grow(district, workers, extra, django_assert_max_num_queries):
     Person.objects.bulk_create(
-        [Person(staff_no=f"B{i:05d}", name="批量", kind="community_worker",
-                unit=district["longquan"]) for i in range(extra)]
+        [
+            Person(
+                staff_no=f"B{i:05d}",
+                name="批量",
+                kind="community_worker",
+                unit=district["longquan"],
+            )
+            for i in range(extra)
+        ]
     )
     tgt = target(district["jl"])
     with django_assert_max_num_queries(4):
@@ -194,15 +201,24 @@ def test_confirming_opens_a_registration_period_and_grants_the_bonus(hr, people)
     sit(hr, person, 2025, 1, "comprehensive", 70)
     _a, proposed = sit(hr, person, 2025, 1, "practice", 70)
     with pytest.raises(ValidationError):
-        certification.save_certificate(actor=hr, certificate=Certificate(
-            person=person, level=1, obtained_on=TODAY, status=CertificateStatus.VALID))
+        certification.save_certificate(
+            actor=hr,
+            certificate=Certificate(
+                person=person, level=1, obtained_on=TODAY, status=CertificateStatus.VALID
+            ),
+        )
     certification.confirm_certificate(
-        actor=hr, certificate=proposed, number="2025CQ000123",
+        actor=hr,
+        certificate=proposed,
+        number="2025CQ000123",
         obtained_on=datetime.date(2026, 3, 1),
     )
     period = RegistrationPeriod.objects.get(certificate=proposed)
     assert (period.starts_on, period.ends_on, period.required_hours) == (
-        datetime.date(2026, 3, 1), datetime.date(2029, 3, 1), 72)
+        datetime.date(2026, 3, 1),
+        datetime.date(2029, 3, 1),
+        72,
+    )
     latest = GradeChange.objects.filter(person=person).order_by("-effective_on", "-id").first()
     assert latest.grade.number == 4 and latest.reason == "certification"
 
@@ -211,8 +227,12 @@ def test_confirming_opens_a_registration_period_and_grants_the_bonus(hr, people)
 def test_duplicate_certificate_number_is_a_clear_error(hr, people):
     certificate(people["panlong"], 1, number="DUP1")
     with pytest.raises(ValidationError):
-        certification.save_certificate(actor=hr, certificate=Certificate(
-            person=people["longquan"], level=1, number="DUP1", obtained_on=TODAY))
+        certification.save_certificate(
+            actor=hr,
+            certificate=Certificate(
+                person=people["longquan"], level=1, number="DUP1", obtained_on=TODAY
+            ),
+        )
 
 
 @pytest.mark.django_db
@@ -221,14 +241,33 @@ def test_ce_pace_lists_people_behind(hr, people):
     for person in (ahead, behind):
         cert = certificate(person, 1, obtained_on=datetime.date(2025, 11, 23))
         RegistrationPeriod.objects.create(
-            person=person, certificate=cert, starts_on=datetime.date(2025, 11, 23),
-            ends_on=datetime.date(2028, 11, 23), required_hours=72)
-    CEHourEntry.objects.create(person=ahead, hours=30, source="course", source_ref="c1",
-                               earned_on=datetime.date(2026, 5, 1))
-    CEHourEntry.objects.create(person=behind, hours=10, source="course", source_ref="c1",
-                               earned_on=datetime.date(2026, 5, 1))
-    CEHourEntry.objects.create(person=behind, hours=50, source="course", source_ref="old",
-                               earned_on=datetime.date(2024, 5, 1))  # before the period
+            person=person,
+            certificate=cert,
+            starts_on=datetime.date(2025, 11, 23),
+            ends_on=datetime.date(2028, 11, 23),
+            required_hours=72,
+        )
+    CEHourEntry.objects.create(
+        person=ahead,
+        hours=30,
+        source="course",
+        source_ref="c1",
+        earned_on=datetime.date(2026, 5, 1),
+    )
+    CEHourEntry.objects.create(
+        person=behind,
+        hours=10,
+        source="course",
+        source_ref="c1",
+        earned_on=datetime.date(2026, 5, 1),
+    )
+    CEHourEntry.objects.create(
+        person=behind,
+        hours=50,
+        source="course",
+        source_ref="old",
+        earned_on=datetime.date(2024, 5, 1),
+    )  # before the period
     from talent.selectors import scope_for
 
     rows = certification.ce_pace(scope_for(hr), TODAY)
@@ -279,22 +318,30 @@ def test_hr_of_one_street_cannot_report_on_another(client, district, workers, us
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("extra", [0, 300])
-def test_report_page_queries_do_not_grow(hr_client, district, workers, extra,
-                                         django_assert_max_num_queries):
+def test_report_page_queries_do_not_grow(
+    hr_client, district, workers, extra, django_assert_max_num_queries
+):
     Person.objects.bulk_create(
-        [Person(staff_no=f"Q{i:05d}", name="批量", kind="community_worker",
-                unit=district["panlong"]) for i in range(extra)]
+        [
+            Person(
+                staff_no=f"Q{i:05d}", name="批量", kind="community_worker", unit=district["panlong"]
+            )
+            for i in range(extra)
+        ]
     )
     tgt = target(district["jl"])
     with django_assert_max_num_queries(16):
-        assert hr_client.get(reverse("talent_reports:certification"),
-                             {"target": tgt.pk}).status_code == 200
+        assert (
+            hr_client.get(reverse("talent_reports:certification"), {"target": tgt.pk}).status_code
+            == 200
+        )
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("extra", [0, 200])
-def test_certificate_list_queries_do_not_grow(hr_client, district, extra,
-                                              django_assert_max_num_queries):
+def test_certificate_list_queries_do_not_grow(
+    hr_client, district, extra, django_assert_max_num_queries
+):
     people = [PersonFactory(unit=district["panlong"]) for _ in range(extra // 10)]
     for person in people:
         certificate(person, 1)

@@ -135,8 +135,13 @@ def test_initial_grade_counts_education_as_service(people):
 def test_grade_must_lie_in_the_post_range(jl_hr, people):
     with pytest.raises(ValidationError, match="等级范围"):
         ladder.record_grade_change(
-            actor=jl_hr, person=people["panlong"], post=Post.objects.get(code="head"),
-            grade_number=3, effective_on=REVIEW_DAY, reason="appointment")
+            actor=jl_hr,
+            person=people["panlong"],
+            post=Post.objects.get(code="head"),
+            grade_number=3,
+            effective_on=REVIEW_DAY,
+            reason="appointment",
+        )
 
 
 @pytest.mark.django_db
@@ -144,8 +149,13 @@ def test_appointment_moves_the_current_post(jl_hr, people):
     person = people["panlong"]
     place(person, 5)
     ladder.record_grade_change(
-        actor=jl_hr, person=person, post=Post.objects.get(code="deputy"), grade_number=6,
-        effective_on=REVIEW_DAY, reason="appointment")
+        actor=jl_hr,
+        person=person,
+        post=Post.objects.get(code="deputy"),
+        grade_number=6,
+        effective_on=REVIEW_DAY,
+        reason="appointment",
+    )
     person.refresh_from_db()
     assert person.post.code == "deputy"
 
@@ -162,7 +172,8 @@ def review_setup(jl_hr, district, people):
     place(waiting, 3, on=datetime.date(2025, 1, 1))
     assess(waiting, ["competent"] * 3)
     review = ladder.create_review(
-        actor=jl_hr, unit=district["jl"], review_date=REVIEW_DAY, title="2026年度晋级评审")
+        actor=jl_hr, unit=district["jl"], review_date=REVIEW_DAY, title="2026年度晋级评审"
+    )
     return review, ready, waiting
 
 
@@ -228,8 +239,9 @@ def test_review_page_outside_scope_is_404(client, district, review_setup, user_w
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("extra", [0, 60])
-def test_review_page_queries_do_not_grow(client, jl_hr, district, review_setup, extra,
-                                         django_assert_max_num_queries):
+def test_review_page_queries_do_not_grow(
+    client, jl_hr, district, review_setup, extra, django_assert_max_num_queries
+):
     review = review_setup[0]
     for _ in range(extra):
         person = PersonFactory(unit=district["panlong"])
@@ -255,8 +267,9 @@ def test_ladder_distribution_counts_people_per_post_and_grade(district, people):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("extra", [0, 100])
-def test_ladder_report_and_export_queries_do_not_grow(client, jl_hr, district, extra,
-                                                      django_assert_max_num_queries):
+def test_ladder_report_and_export_queries_do_not_grow(
+    client, jl_hr, district, extra, django_assert_max_num_queries
+):
     for _ in range(extra):
         place(PersonFactory(unit=district["panlong"]), 2)
     client.force_login(jl_hr)
