@@ -14,6 +14,7 @@ from .viewsets.certification import (
     ExamAttemptViewSet,
     RegistrationPeriodViewSet,
 )
+from .viewsets.hr_imports import AssessmentImportView, CertificateImportView, ExamImportView
 from .viewsets.imports import RosterImportView
 from .viewsets.ladder import (
     AnnualAssessmentViewSet,
@@ -116,6 +117,17 @@ def register_talent_admin_urls():
     return [
         path("talent/people/import/", RosterImportView.as_view(), name="talent_roster_import"),
         path("talent/reports/", include(report_urls)),
+        path(
+            "talent/certificates/import/",
+            CertificateImportView.as_view(),
+            name="talent_certificate_import",
+        ),
+        path("talent/exams/import/", ExamImportView.as_view(), name="talent_exam_import"),
+        path(
+            "talent/assessments/import/",
+            AssessmentImportView.as_view(),
+            name="talent_assessment_import",
+        ),
     ]
 
 

@@ -4,11 +4,14 @@ and object view is scoped through the person's (or target's) unit."""
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.views import generic
+from wagtail.admin.widgets.button import HeaderButton
 
 from talent import certification
 from talent.models import (
@@ -65,12 +68,28 @@ class CertificateEditView(CertificateSaveMixin, generic.EditView):
 
 
 class PersonIndexMixin:
+    """Lists of person-owned records: one join for the person and unit, and an
+    import button when the list has an import page."""
+
+    import_url_name: str | None = None
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("person__unit")
 
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        if self.import_url_name and self.permission_policy.user_has_permission(
+            self.request.user, "add"
+        ):
+            buttons.append(
+                HeaderButton(_("表格导入"), url=reverse(self.import_url_name), icon_name="upload")
+            )
+        return buttons
+
 
 class CertificateIndexView(PersonIndexMixin, generic.IndexView):
-    pass
+    import_url_name = "talent_certificate_import"
 
 
 class CertificateViewSet(ScopedModelViewSet):
@@ -156,7 +175,7 @@ class ExamAttemptEditView(ExamAttemptSaveMixin, generic.EditView):
 
 
 class ExamAttemptIndexView(PersonIndexMixin, generic.IndexView):
-    pass
+    import_url_name = "talent_exam_import"
 
 
 class ExamAttemptViewSet(ScopedModelViewSet):

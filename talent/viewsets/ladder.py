@@ -152,7 +152,7 @@ class AssessmentEditView(AssessmentSaveMixin, generic.EditView):
 
 
 class AssessmentIndexView(PersonIndexMixin, generic.IndexView):
-    pass
+    import_url_name = "talent_assessment_import"
 
 
 class AnnualAssessmentViewSet(ScopedModelViewSet):
