@@ -37,10 +37,18 @@ def workbook(prefix: str) -> bytes:
     sheet.merge_cells("A1:H1")
     sheet.append(["工号", "姓名", "人员类别", "所在单位", "性别", "手机号", "参加工作日期", "在职"])
     for i in range(ROWS):
-        sheet.append([
-            f"{prefix}{i:06d}", "张晓梅 ", "社区工作者", f"社区{i % 20:02d}", "女",
-            13800000000 + i, f"20{10 + i % 15}年{1 + i % 12}月{1 + i % 28}日", "是",
-        ])
+        sheet.append(
+            [
+                f"{prefix}{i:06d}",
+                "张晓梅 ",
+                "社区工作者",
+                f"社区{i % 20:02d}",
+                "女",
+                13800000000 + i,
+                f"20{10 + i % 15}年{1 + i % 12}月{1 + i % 28}日",
+                "是",
+            ]
+        )
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
@@ -48,12 +56,22 @@ def workbook(prefix: str) -> bytes:
 
 def ours(data: bytes):
     spec = roster_spec(actor=admin)
-    dry = imports.run_import(spec, io.BytesIO(data), actor=admin, commit=False,
-                             apply=lambda rows: apply_roster(rows, actor=admin))
+    dry = imports.run_import(
+        spec,
+        io.BytesIO(data),
+        actor=admin,
+        commit=False,
+        apply=lambda rows: apply_roster(rows, actor=admin),
+    )
     assert dry.ok, dry.errors[:3]
-    done = imports.run_import(spec, io.BytesIO(data), actor=admin, commit=True,
-                              apply=lambda rows: apply_roster(rows, actor=admin),
-                              audit_obj=street)
+    done = imports.run_import(
+        spec,
+        io.BytesIO(data),
+        actor=admin,
+        commit=True,
+        apply=lambda rows: apply_roster(rows, actor=admin),
+        audit_obj=street,
+    )
     assert done.committed
 
 
@@ -64,9 +82,17 @@ def raw(data: bytes):
     for row in book.worksheets[0].iter_rows(min_row=3, values_only=True):
         year, rest = row[6].split("年")
         month, day = rest.rstrip("日").split("月")
-        people.append(Person(staff_no=row[0], name=row[1].strip(), kind="community_worker",
-                             unit=units[row[3]], gender="F", phone=str(row[5]),
-                             joined_on=datetime.date(int(year), int(month), int(day))))
+        people.append(
+            Person(
+                staff_no=row[0],
+                name=row[1].strip(),
+                kind="community_worker",
+                unit=units[row[3]],
+                gender="F",
+                phone=str(row[5]),
+                joined_on=datetime.date(int(year), int(month), int(day)),
+            )
+        )
     book.close()
     Person.objects.bulk_create(people, batch_size=1000)
 
@@ -80,7 +106,9 @@ def timed(fn, data):
 t_raw = timed(raw, workbook("R"))
 t_ours = timed(ours, workbook("O"))
 assert Person.objects.filter(staff_no__startswith="O").count() == ROWS
-print(f"import (dry run + commit) {t_ours:.2f}s, raw read-only + bulk_create {t_raw:.2f}s "
-      f"for {ROWS:,} rows")
+print(
+    f"import (dry run + commit) {t_ours:.2f}s, raw read-only + bulk_create {t_raw:.2f}s "
+    f"for {ROWS:,} rows"
+)
 ok = report("time ratio import / raw", t_ours / t_raw, 3.0, "x")
 sys.exit(0 if ok else 1)

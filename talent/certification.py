@@ -217,12 +217,12 @@ def _month_start(day: datetime.date, back: int = 0) -> datetime.date:
 def visible_targets(scope: Scope) -> QuerySet[CertificationTarget]:
     """Targets set on a unit in scope, or on an ancestor of one (a subdistrict's
     HR reads its subdistrict against the district's target)."""
-    if scope.everything:
-        return CertificationTarget.objects.filter(is_active=True).select_related("unit", "post")
-    ancestors = {path[:i] for path in scope.paths for i in range(4, len(path) + 1, 4)}
-    return CertificationTarget.objects.filter(
-        Q(unit__path__in=ancestors) | scope.q("unit__"), is_active=True
-    ).select_related("unit", "post")
+    targets = CertificationTarget.objects.filter(is_active=True)
+    if not scope.everything:
+        ancestors = {path[:i] for path in scope.paths for i in range(4, len(path) + 1, 4)}
+        targets = targets.filter(Q(unit__path__in=ancestors) | scope.q("unit__"))
+    # The most specific target first: it is the report's default.
+    return targets.select_related("unit", "post").order_by("-unit__depth", "unit__path", "name")
 
 
 def report_unit(scope: Scope, target: CertificationTarget, requested: OrgUnit | None) -> OrgUnit:

@@ -15,7 +15,7 @@ class Point:
     value: Decimal | None
 
 
-def trend_chart(points, *, target: Decimal, width=640, height=220, pad=36) -> dict:
+def trend_chart(points, *, target: Decimal, width=640, height=220, pad=44) -> dict:
     """A line of monthly rates (0–100 %) with the target as a dashed line."""
     inner_w, inner_h = width - 2 * pad, height - 2 * pad
     step = inner_w / max(1, len(points) - 1)

@@ -118,15 +118,24 @@ def build() -> bool:
                     note="2019 年三岗二十一级套改",
                 )
             )
-            # Most people have had one regular promotion since placement.
-            years = (today - placed_on).days // 365
-            if years >= 4 and rng.random() < 0.7 and person.post.allows(number + 1):
+            # Regular promotions about every three years since placement, as far as
+            # the post allows; the last one lands at a different time for each person.
+            grade, when = number, placed_on
+            while True:
+                when = when.replace(year=when.year + 3) + datetime.timedelta(
+                    days=rng.randint(0, 240)
+                )
+                if when > today - datetime.timedelta(days=rng.randint(30, 500)):
+                    break
+                if not person.post.allows(grade + 1):
+                    break
+                grade += 1
                 changes.append(
                     GradeChange(
                         person=person,
                         post=person.post,
-                        grade=grades[number + 1],
-                        effective_on=placed_on.replace(year=placed_on.year + 3),
+                        grade=grades[grade],
+                        effective_on=when,
                         reason=GradeChangeReason.PROMOTION,
                         note="年度晋级",
                     )

@@ -227,15 +227,29 @@ class ReviewDetailView(generic.InspectView):
 
     template_name = "talent/promotion_review.html"
 
+    FILTERS = {
+        "eligible": lambda e: e.eligible and not e.approved,
+        "ineligible": lambda e: not e.eligible and not e.approved,
+        "approved": lambda e: e.approved,
+    }
+
+    def get_page_title(self):
+        return self.object.title
+
     def get_page_subtitle(self):
         return f"{self.object.unit.name} · {self.object.review_date}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         evaluations = ladder.review_evaluations(self.object)
+        show = self.request.GET.get("show", "")
+        context["show"] = show if show in self.FILTERS else ""
+        context["total_count"] = len(evaluations)
+        for key, test in self.FILTERS.items():
+            context[f"{key}_count"] = sum(1 for e in evaluations if test(e))
+        if context["show"]:
+            evaluations = [e for e in evaluations if self.FILTERS[context["show"]](e)]
         context["evaluations"] = evaluations
-        context["eligible_count"] = sum(1 for e in evaluations if e.eligible and not e.approved)
-        context["approved_count"] = sum(1 for e in evaluations if e.approved)
         context["can_approve"] = self.request.user.has_perm("talent.change_promotionreview")
         return context
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports import ReportView
-from wagtail.admin.widgets import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from talent.certification import (
@@ -31,6 +30,7 @@ from talent.spreadsheets import xlsx_response
 class ComputedReportView(ReportView):
     """A report whose rows come from a selector rather than a filtered queryset."""
 
+    template_name = "talent/reports/report.html"
     paginate_by = None
     form_class: type[forms.Form]
 
@@ -48,9 +48,7 @@ class ComputedReportView(ReportView):
 
     @cached_property
     def header_more_buttons(self):
-        return [
-            Button(_("导出 Excel"), url=self.xlsx_export_url, icon_name="download", priority=90)
-        ]
+        return []  # the export button sits next to the report's own form
 
     def as_spreadsheet(self, rows, spreadsheet_format):
         if spreadsheet_format != self.FORMAT_XLSX:
@@ -120,7 +118,12 @@ class CertificationReportView(ComputedReportView):
                 (label, report.total.level(value)) for value, label in CertLevel.choices
             ]
             context["trend_chart"] = trend_chart(report.trend, target=rate)
-            context["bar_chart"] = bar_chart(report.children, target=rate)
+            context["bar_chart"] = bar_chart(
+                [row for row in report.children if row.population], target=rate
+            )
+            # Show the chosen defaults in the (unbound) form.
+            self.form.fields["target"].initial = report.target.pk
+            self.form.fields["unit"].initial = report.unit.pk
         return context
 
     def export_sheets(self):
@@ -219,6 +222,8 @@ class LadderReportView(UnitReportMixin, ComputedReportView):
         d = self.distribution
         context["distribution"] = d
         context["unit"] = self.unit
+        if self.unit:
+            self.form.fields["unit"].initial = self.unit.pk
         if d:
             context["table"] = [
                 (grade, [d.cell(post, grade) for post in d.posts]) for grade in reversed(d.grades)
