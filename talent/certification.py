@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext as _
 
 from . import audit
+from .checks import require_perm, require_person_in_scope, require_unit_in_scope
 from .models import (
     CEHourEntry,
     Certificate,
@@ -34,7 +35,7 @@ from .models import (
     Person,
     RegistrationPeriod,
 )
-from .selectors import Scope, scope_for
+from .selectors import Scope
 
 LEVELS = (CertLevel.ASSISTANT, CertLevel.INTERMEDIATE, CertLevel.SENIOR)
 
@@ -362,16 +363,6 @@ def passed_exam(person: Person, level: int, pass_mark: Decimal) -> int | None:
 # Writes ---------------------------------------------------------------------
 
 
-def _require(actor, perm: str) -> None:
-    if not (actor and actor.has_perm(perm)):
-        raise PermissionDenied(_("您没有执行此操作的权限。"))
-
-
-def _require_person(actor, person: Person) -> None:
-    if not scope_for(actor).contains_person(person):
-        raise PermissionDenied(_("该人员不在您的管辖范围内。"))
-
-
 @transaction.atomic
 def record_exam_attempt(
     *, actor, person: Person, year: int, level: int, subject: str, score: Decimal
@@ -379,8 +370,8 @@ def record_exam_attempt(
     """Record (or correct) one subject score; when the attempts now make a pass
     and the person holds no current certificate of that level, propose one for
     HR to confirm. Returns the attempt and the proposed certificate, if any."""
-    _require(actor, "talent.add_examattempt")
-    _require_person(actor, person)
+    require_perm(actor, "talent.add_examattempt")
+    require_person_in_scope(actor, person)
     score = Decimal(str(score))
     if not Decimal(0) <= score <= Decimal(100):
         raise ValidationError(_("成绩应在 0 到 100 分之间。"))
@@ -435,13 +426,13 @@ def save_certificate(*, actor, certificate: Certificate) -> Certificate:
     """Create or edit a certificate. When it becomes valid, its first
     registration period opens and any certification bonus grade is granted."""
     creating = certificate.pk is None
-    _require(actor, "talent.add_certificate" if creating else "talent.change_certificate")
-    _require_person(actor, certificate.person)
+    require_perm(actor, "talent.add_certificate" if creating else "talent.change_certificate")
+    require_person_in_scope(actor, certificate.person)
     before: dict = {}
     was_valid = False
     if not creating:
         stored = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        _require_person(actor, stored.person)
+        require_person_in_scope(actor, stored.person)
         before = audit.snapshot(stored)
         was_valid = stored.status == CertificateStatus.VALID
     if certificate.status == CertificateStatus.VALID and not certificate.number.strip():
@@ -511,11 +502,10 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
 @transaction.atomic
 def save_target(*, actor, target: CertificationTarget) -> CertificationTarget:
     creating = target.pk is None
-    _require(
+    require_perm(
         actor, "talent.add_certificationtarget" if creating else "talent.change_certificationtarget"
     )
-    if not scope_for(actor).contains_unit(target.unit):
-        raise PermissionDenied(_("该单位不在您的管辖范围内。"))
+    require_unit_in_scope(actor, target.unit)
     before = {} if creating else audit.snapshot(CertificationTarget.objects.get(pk=target.pk))
     target.save()
     before, after = audit.diff(before, audit.snapshot(target))

@@ -54,6 +54,11 @@ def _people_errors(scope, rows) -> tuple[dict[str, Person], list[imports.CellErr
     return people, errors
 
 
+def _people_by_staff_no(rows) -> dict[str, Person]:
+    numbers = [r.values["staff_no"] for r in rows]
+    return {p.staff_no: p for p in Person.objects.filter(staff_no__in=numbers)}
+
+
 def _commit_rows(rows, write) -> int:
     """Run ``write(row)`` for every row; a service's ValidationError becomes a
     RowError, which rolls back the whole import."""
@@ -112,10 +117,7 @@ def certificate_spec(*, actor) -> imports.ImportSpec:
 
 
 def apply_certificates(rows, *, actor) -> str:
-    people = {
-        p.staff_no: p
-        for p in Person.objects.filter(staff_no__in=[r.values["staff_no"] for r in rows])
-    }
+    people = _people_by_staff_no(rows)
 
     def write(row):
         v = row.values
@@ -183,10 +185,7 @@ def exam_spec(*, actor) -> imports.ImportSpec:
 
 
 def apply_exam_results(rows, *, actor) -> str:
-    people = {
-        p.staff_no: p
-        for p in Person.objects.filter(staff_no__in=[r.values["staff_no"] for r in rows])
-    }
+    people = _people_by_staff_no(rows)
     proposed = 0
 
     def write(row):
@@ -259,10 +258,7 @@ def assessment_spec(*, actor) -> imports.ImportSpec:
 
 
 def apply_assessments(rows, *, actor) -> str:
-    people = {
-        p.staff_no: p
-        for p in Person.objects.filter(staff_no__in=[r.values["staff_no"] for r in rows])
-    }
+    people = _people_by_staff_no(rows)
 
     def write(row):
         v = row.values

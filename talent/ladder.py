@@ -8,13 +8,14 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from . import audit
 from .certification import held_certificates
+from .checks import require_perm, require_person_in_scope, require_unit_in_scope
 from .models import (
     PASSING_RESULTS,
     AnnualAssessment,
@@ -29,7 +30,7 @@ from .models import (
     PromotionPolicy,
     PromotionReview,
 )
-from .selectors import Scope, scope_for
+from .selectors import Scope
 
 # Reads ----------------------------------------------------------------------
 
@@ -237,16 +238,6 @@ def ladder_distribution(unit: OrgUnit, as_of: datetime.date | None = None) -> Di
 # Writes ---------------------------------------------------------------------
 
 
-def _require(actor, perm: str) -> None:
-    if actor is not None and not actor.has_perm(perm):
-        raise PermissionDenied(_("您没有执行此操作的权限。"))
-
-
-def _require_person(actor, person: Person) -> None:
-    if actor is not None and not scope_for(actor).contains_person(person):
-        raise PermissionDenied(_("该人员不在您的管辖范围内。"))
-
-
 def _write_change(*, actor, person, post, grade_number, effective_on, reason, note="", review=None):
     if not post.allows(grade_number):
         raise ValidationError(
@@ -299,8 +290,8 @@ def record_grade_change(
 ) -> GradeChange:
     """Record a placement, appointment or correction. The grade must lie in the
     post's range; an appointment also makes ``post`` the person's current post."""
-    _require(actor, "talent.add_gradechange")
-    _require_person(actor, person)
+    require_perm(actor, "talent.add_gradechange")
+    require_person_in_scope(actor, person)
     if reason == GradeChangeReason.PROMOTION:
         raise ValidationError(_("正常晋级须通过晋级评审批准。"))
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -368,12 +359,14 @@ def save_assessment(*, actor, assessment: AnnualAssessment) -> AnnualAssessment:
     """Record or correct an annual assessment. One result per person per year:
     the database refuses a second one, and the message names the person."""
     creating = assessment.pk is None
-    _require(actor, "talent.add_annualassessment" if creating else "talent.change_annualassessment")
-    _require_person(actor, assessment.person)
+    require_perm(
+        actor, "talent.add_annualassessment" if creating else "talent.change_annualassessment"
+    )
+    require_person_in_scope(actor, assessment.person)
     before: dict = {}
     if not creating:
         stored = AnnualAssessment.objects.select_for_update().get(pk=assessment.pk)
-        _require_person(actor, stored.person)
+        require_person_in_scope(actor, stored.person)
         before = audit.snapshot(stored)
     try:
         with transaction.atomic():
@@ -396,9 +389,8 @@ def save_assessment(*, actor, assessment: AnnualAssessment) -> AnnualAssessment:
 
 @transaction.atomic
 def create_review(*, actor, unit: OrgUnit, review_date: datetime.date, title: str):
-    _require(actor, "talent.add_promotionreview")
-    if not scope_for(actor).contains_unit(unit):
-        raise PermissionDenied(_("该单位不在您的管辖范围内。"))
+    require_perm(actor, "talent.add_promotionreview")
+    require_unit_in_scope(actor, unit)
     review = PromotionReview.objects.create(
         unit=unit,
         review_date=review_date,
@@ -420,9 +412,8 @@ def approve_promotions(
     All or nothing: the people are locked and evaluated again inside the
     transaction; anyone already approved in this review, or no longer eligible,
     makes the whole approval fail with their names."""
-    _require(actor, "talent.change_promotionreview")
-    if not scope_for(actor).contains_unit(review.unit):
-        raise PermissionDenied(_("该评审不在您的管辖范围内。"))
+    require_perm(actor, "talent.change_promotionreview")
+    require_unit_in_scope(actor, review.unit, _("该评审不在您的管辖范围内。"))
     if not person_ids:
         raise ValidationError(_("请至少选择一名人员。"))
     locked = list(

@@ -9,6 +9,18 @@ from .models.access import ROLE_GROUP_NAMES, Role
 
 ADMIN = ("wagtailadmin", "admin", ["access_admin"])
 
+# What HR records about certification and the ladder (HR and district admins).
+HR_RECORDS = [
+    ("talent", "certificate", ["add", "change", "view"]),
+    ("talent", "examattempt", ["add", "change", "view"]),
+    ("talent", "certificationtarget", ["add", "change", "view"]),
+    ("talent", "cehourentry", ["add", "view"]),
+    ("talent", "registrationperiod", ["view"]),
+    ("talent", "annualassessment", ["add", "change", "view"]),
+    ("talent", "gradechange", ["add", "view"]),
+    ("talent", "promotionreview", ["add", "change", "view"]),
+]
+
 # role -> [(app_label, model, [actions])]
 ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
     Role.LEARNER: [],
@@ -18,14 +30,7 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
         ADMIN,
         ("talent", "orgunit", ["view"]),
         ("talent", "person", ["add", "change", "view"]),
-        ("talent", "certificate", ["add", "change", "view"]),
-        ("talent", "examattempt", ["add", "change", "view"]),
-        ("talent", "certificationtarget", ["add", "change", "view"]),
-        ("talent", "cehourentry", ["add", "view"]),
-        ("talent", "registrationperiod", ["view"]),
-        ("talent", "annualassessment", ["add", "change", "view"]),
-        ("talent", "gradechange", ["add", "view"]),
-        ("talent", "promotionreview", ["add", "change", "view"]),
+        *HR_RECORDS,
         ("talent", "post", ["view"]),
         ("talent", "grade", ["view"]),
     ],
@@ -39,14 +44,7 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
         ("talent", "orgunit", ["add", "change", "view", "delete"]),
         ("talent", "person", ["add", "change", "view", "delete"]),
         ("talent", "scopegrant", ["add", "change", "view", "delete"]),
-        ("talent", "certificate", ["add", "change", "view"]),
-        ("talent", "examattempt", ["add", "change", "view"]),
-        ("talent", "certificationtarget", ["add", "change", "view"]),
-        ("talent", "cehourentry", ["add", "view"]),
-        ("talent", "registrationperiod", ["view"]),
-        ("talent", "annualassessment", ["add", "change", "view"]),
-        ("talent", "gradechange", ["add", "view"]),
-        ("talent", "promotionreview", ["add", "change", "view"]),
+        *HR_RECORDS,
         ("talent", "post", ["add", "change", "view"]),
         ("talent", "grade", ["add", "change", "view"]),
         ("talent", "promotionpolicy", ["change"]),

@@ -55,6 +55,14 @@ class ComputedReportView(ReportView):
             raise Http404
         return xlsx_response(self.get_filename(), self.export_sheets())
 
+    @cached_property
+    def cleaned(self) -> dict:
+        return self.form.cleaned_data if self.form.is_valid() else {}
+
+    @cached_property
+    def as_of(self):
+        return self.cleaned.get("as_of") or timezone.localdate()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["report_form"] = self.form
@@ -91,13 +99,8 @@ class CertificationReportView(ComputedReportView):
         return f"certification-{self.as_of:%Y%m%d}"
 
     @cached_property
-    def as_of(self):
-        data = self.form.cleaned_data if self.form.is_valid() else {}
-        return data.get("as_of") or timezone.localdate()
-
-    @cached_property
     def report(self):
-        data = self.form.cleaned_data if self.form.is_valid() else {}
+        data = self.cleaned
         target = data.get("target") or self.form.fields["target"].queryset.first()
         if target is None:
             return None
@@ -187,15 +190,9 @@ class UnitReportMixin:
     form_class = UnitForm
 
     @cached_property
-    def as_of(self):
-        data = self.form.cleaned_data if self.form.is_valid() else {}
-        return data.get("as_of") or timezone.localdate()
-
-    @cached_property
     def unit(self) -> OrgUnit | None:
-        data = self.form.cleaned_data if self.form.is_valid() else {}
-        if data.get("unit"):
-            return data["unit"]
+        if self.cleaned.get("unit"):
+            return self.cleaned["unit"]
         return self.scope.units().order_by("path").first()
 
 
@@ -275,11 +272,6 @@ class CEPaceReportView(ComputedReportView):
 
         def __init__(self, *args, scope, **kwargs):
             super().__init__(*args, **kwargs)
-
-    @cached_property
-    def as_of(self):
-        data = self.form.cleaned_data if self.form.is_valid() else {}
-        return data.get("as_of") or timezone.localdate()
 
     def get_filename(self):
         return f"ce-pace-{self.as_of:%Y%m%d}"
