@@ -322,7 +322,11 @@ def grant_certification_bonus(*, actor, certificate: Certificate) -> GradeChange
     """A newly valid certificate adds the policy's bonus grades for its level,
     less any bonus a lower certificate already gave, capped at the post's top."""
     policy = PromotionPolicy.load()
-    person = Person.objects.select_for_update().select_related("post").get(pk=certificate.person_id)
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("post")
+        .get(pk=certificate.person_id)
+    )
     current = current_grade(person)
     if current is None or person.post is None:
         return None
