@@ -16,12 +16,16 @@ class Point:
 
 
 def trend_chart(points, *, target: Decimal, width=640, height=220, pad=44) -> dict:
-    """A line of monthly rates (0–100 %) with the target as a dashed line."""
+    """A line of monthly rates with the target as a dashed line. The axis runs
+    from a round number below the lowest value to 100 %, so small monthly
+    changes stay visible."""
     inner_w, inner_h = width - 2 * pad, height - 2 * pad
     step = inner_w / max(1, len(points) - 1)
+    values = [float(p.rate) for p in points if p.rate is not None] + [float(target)]
+    low = max(0, int((min(values) - 5) // 10) * 10)
 
     def y_of(rate) -> float:
-        return round(pad + inner_h * (1 - float(rate) / 100), 1)
+        return round(pad + inner_h * (1 - (float(rate) - low) / (100 - low)), 1)
 
     plotted = [
         Point(round(pad + i * step, 1), y_of(p.rate), p.month.strftime("%Y-%m"), p.rate)
@@ -37,7 +41,9 @@ def trend_chart(points, *, target: Decimal, width=640, height=220, pad=44) -> di
         "points": plotted,
         "polyline": " ".join(f"{p.x},{p.y}" for p in plotted),
         "target_y": y_of(target),
-        "grid": [{"y": y_of(v), "label": f"{v}%"} for v in (0, 25, 50, 75, 100)],
+        "grid": [
+            {"y": y_of(v), "label": f"{v}%"} for v in range(low, 101, 10 if low >= 50 else 25)
+        ],
     }
 
 

@@ -363,3 +363,13 @@ def test_dashboard_panel_shows_rate_vs_target(hr_client, district, workers):
     target(district["jl"])
     body = hr_client.get(reverse("wagtailadmin_home")).content.decode()
     assert "持证率与目标" in body and "46.7%" in body and "还需 7 人持证" in body
+
+
+def test_trend_chart_axis_starts_below_the_lowest_rate():
+    from talent.certification import TrendPoint
+    from talent.charts import trend_chart
+
+    points = [TrendPoint(datetime.date(2026, m, 1), 100, c) for m, c in ((9, 74), (10, 80))]
+    chart = trend_chart(points, target=Decimal(89))
+    assert [g["label"] for g in chart["grid"]] == ["60%", "70%", "80%", "90%", "100%"]
+    assert chart["points"][0].y > chart["points"][1].y > chart["target_y"]
