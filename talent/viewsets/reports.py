@@ -53,7 +53,8 @@ class ComputedReportView(ReportView):
     def as_spreadsheet(self, rows, spreadsheet_format):
         if spreadsheet_format != self.FORMAT_XLSX:
             raise Http404
-        return xlsx_response(self.get_filename(), self.export_sheets())
+        # The first column holds unit or grade names: wide enough to read.
+        return xlsx_response(self.get_filename(), self.export_sheets(), widths={1: 22})
 
     @cached_property
     def cleaned(self) -> dict:
