@@ -295,7 +295,7 @@ class CEHourCreateView(ServiceErrorsMixin, generic.CreateView):
 
 class RegistrationPeriodIndexView(generic.IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("person__unit", "certificate")
+        return super().get_base_queryset().select_related("person__unit", "certificate__person")
 
 
 class RegistrationPeriodViewSet(ScopedModelViewSet):
