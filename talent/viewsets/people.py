@@ -196,9 +196,9 @@ class PersonViewSet(ScopedModelViewSet):
         "phone",
         "email",
         "joined_on",
+        "is_active",
         "education",
         "post",
-        "is_active",
     ]
     export_filename = "people"
     edit_handler = ObjectList(
