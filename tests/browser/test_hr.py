@@ -63,3 +63,19 @@ def test_hr_runs_the_promotion_review(demo_site, desktop, phone, login, shoot):
     phone.goto(desktop.url.replace("/reports/ladder/", "/reviews/"))
     expect(phone.locator("main")).to_contain_text("晋级评审")
     shoot(phone, "hr-promotion-reviews-phone")
+
+
+def test_hr_pages_for_records_and_imports(demo_site, desktop, phone, login, shoot):
+    login(desktop, "renshi")
+    desktop.goto(demo_site.url + "/admin/talent/reports/ce-pace/")
+    expect(desktop.locator("main")).to_contain_text("按进度应修")
+    shoot(desktop, "hr-ce-pace-desktop", full_page=False)
+    desktop.goto(demo_site.url + "/admin/talent/certificates/")
+    expect(desktop.locator("main")).to_contain_text("助理社会工作师")
+    shoot(desktop, "hr-certificates-desktop", full_page=False)
+    desktop.goto(demo_site.url + "/admin/talent/exams/import/")
+    expect(desktop.locator("main")).to_contain_text("考试成绩导入")
+    shoot(desktop, "hr-exam-import-desktop", full_page=False)
+    login(phone, "renshi")
+    phone.goto(demo_site.url + "/admin/talent/reports/ce-pace/")
+    shoot(phone, "hr-ce-pace-phone", full_page=False)
