@@ -135,3 +135,36 @@ def test_admin_import_flow_dry_run_then_confirm(client, jl_hr, people):
     response = client.post(url, {"token": token}, follow=True)
     assert "导入完成" in response.content.decode()
     assert AnnualAssessment.objects.get().result == "excellent"
+
+
+ROSTER_HEADER = ["工号", "姓名", "人员类别", "所在单位", "学历", "岗位"]
+
+
+def roster(rows, actor):
+    from talent.roster import apply_roster, roster_spec
+
+    return run(roster_spec, apply_roster, [ROSTER_HEADER, *rows], actor, True)
+
+
+@pytest.mark.django_db
+def test_roster_sets_education_and_post_and_keeps_them_when_blank(jl_hr, district):
+    result = roster(
+        [["JL9001", "新同事", "社区工作者", "盘龙社区", "硕士研究生", "社区副职"]], jl_hr
+    )
+    assert result.committed, result.errors
+    from talent.models import Person
+
+    person = Person.objects.get(staff_no="JL9001")
+    assert person.education == "master" and person.post.code == "deputy"
+    result = roster([["JL9001", "新同事", "社区工作者", "盘龙社区", "", ""]], jl_hr)
+    assert result.committed
+    person.refresh_from_db()
+    assert person.education == "master" and person.post.code == "deputy"
+
+
+@pytest.mark.django_db
+def test_roster_cannot_change_a_post(jl_hr, district):
+    roster([["JL9002", "老同事", "社区工作者", "盘龙社区", "本科", "其他社区工作者"]], jl_hr)
+    result = roster([["JL9002", "老同事", "社区工作者", "盘龙社区", "本科", "社区正职"]], jl_hr)
+    assert not result.committed
+    assert "岗位聘任" in result.errors[0].message
