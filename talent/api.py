@@ -2,9 +2,13 @@
 
 from .audit import record as record_audit
 from .audit import snapshot
+from .certification import held_certificates
+from .ladder import current_grade, evaluate_people
 from .models import (
     CEHourEntry,
+    CertLevel,
     CESource,
+    ExamSubject,
     Notification,
     OrgUnit,
     Person,
@@ -37,6 +41,11 @@ from .services import (
 from .spreadsheets import xlsx_response
 
 __all__ = [
+    "CertLevel",
+    "ExamSubject",
+    "current_grade",
+    "evaluate_people",
+    "held_certificates",
     "CEHourEntry",
     "CESource",
     "credit_ce_hours",

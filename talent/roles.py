@@ -9,6 +9,18 @@ from .models.access import ROLE_GROUP_NAMES, Role
 
 ADMIN = ("wagtailadmin", "admin", ["access_admin"])
 
+# What HR records about certification and the ladder (HR and district admins).
+HR_RECORDS = [
+    ("talent", "certificate", ["add", "change", "view"]),
+    ("talent", "examattempt", ["add", "change", "view"]),
+    ("talent", "certificationtarget", ["add", "change", "view"]),
+    ("talent", "cehourentry", ["add", "view"]),
+    ("talent", "registrationperiod", ["view"]),
+    ("talent", "annualassessment", ["add", "change", "view"]),
+    ("talent", "gradechange", ["add", "view"]),
+    ("talent", "promotionreview", ["add", "change", "view"]),
+]
+
 # role -> [(app_label, model, [actions])]
 ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
     Role.LEARNER: [],
@@ -21,6 +33,9 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
         ("lms", "mentorship", ["add", "view"]),
         ("lms", "practicelog", ["view"]),
         ("lms", "checkinsession", ["view"]),
+        *HR_RECORDS,
+        ("talent", "post", ["view"]),
+        ("talent", "grade", ["view"]),
     ],
     Role.ORGANISER: [
         ADMIN,
@@ -44,6 +59,11 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
         ("lms", "roadshowslot", ["add", "change", "view", "delete"]),
         ("lms", "salontheme", ["add", "change", "view"]),
         ("lms", "rubriccriterion", ["add", "change", "view"]),
+        *HR_RECORDS,
+        ("talent", "post", ["add", "change", "view"]),
+        ("talent", "grade", ["add", "change", "view"]),
+        ("talent", "promotionpolicy", ["change"]),
+        ("talent", "certificationpolicy", ["change"]),
     ],
 }
 

@@ -5,11 +5,25 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from . import imports
-from .models import OrgUnit, Person, PersonKind
+from .models import EducationLevel, OrgUnit, Person, PersonKind, Post
 from .models.people import Gender
 from .selectors import scope_for
 
-ROSTER_FIELDS = ("name", "kind", "unit", "gender", "phone", "email", "joined_on", "is_active")
+ROSTER_FIELDS = (
+    "name",
+    "kind",
+    "unit",
+    "gender",
+    "phone",
+    "email",
+    "joined_on",
+    "is_active",
+    "education",
+    "post_id",
+)
+# Optional ladder columns: a blank cell keeps what is stored. A post is set for
+# people without one; changing it is an appointment (a GradeChange), not an import.
+KEEP_WHEN_BLANK = ("education", "post_id")
 
 
 def _unit_parser(units: list[OrgUnit]):
@@ -66,12 +80,27 @@ def roster_spec(*, actor) -> imports.ImportSpec:
             .exclude(scope.q("unit__"))
             .values_list("staff_no", flat=True)
         )
-        return [
+        errors = [
             imports.CellError(
                 numbers[no], "A", _("工号"), _("该工号属于您管辖范围以外的人员，不能通过导入修改")
             )
             for no in outside
         ]
+        posts = {r.values["staff_no"]: r.values["post_id"] for r in rows if r.values["post_id"]}
+        moved = Person.objects.filter(staff_no__in=list(posts), post__isnull=False).values_list(
+            "staff_no", "post_id"
+        )
+        errors += [
+            imports.CellError(
+                numbers[no],
+                "",
+                _("岗位"),
+                _("岗位变动请在“等级变动”中以“岗位聘任”办理，不能通过导入修改"),
+            )
+            for no, post_id in moved
+            if posts[no] != post_id
+        ]
+        return errors
 
     return imports.ImportSpec(
         name="roster",
@@ -118,6 +147,20 @@ def roster_spec(*, actor) -> imports.ImportSpec:
                 help=_("支持 2019-07-01、2019/7/1、2019年7月1日 等写法。"),
             ),
             imports.Column("is_active", _("在职"), imports.boolean, required=False, example="是"),
+            imports.Column(
+                "education",
+                _("学历"),
+                imports.choice(EducationLevel.choices),
+                required=False,
+                example=EducationLevel.BACHELOR.label,
+            ),
+            imports.Column(
+                "post_id",
+                _("岗位"),
+                imports.choice([(p.pk, p.name) for p in Post.objects.all()]),
+                required=False,
+                help=_("三岗之一；已有岗位的人员调岗请办理岗位聘任。"),
+            ),
         ],
         check_rows=check_rows,
     )
@@ -138,6 +181,10 @@ def apply_roster(rows: list[imports.ParsedRow], *, actor) -> str:
         values["email"] = values["email"] or ""
         values["is_active"] = True if values["is_active"] is None else values["is_active"]
         person = existing.get(values["staff_no"])
+        for f in KEEP_WHEN_BLANK:
+            if values[f] is None:
+                values[f] = getattr(person, f) if person else None
+        values["education"] = values["education"] or ""
         if person is None:
             new.append(Person(staff_no=values["staff_no"], **{f: values[f] for f in ROSTER_FIELDS}))
             continue

@@ -18,3 +18,9 @@ def keep_role_groups_in_sync(sender, using="default", **kwargs):
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
     sync_role_groups()
+    # A test flush empties the seeded ladder and the nightly schedule; put them back.
+    from .seed import ensure_default_ladder
+    from .tasks import ensure_snapshot_schedule
+
+    ensure_default_ladder()
+    ensure_snapshot_schedule()

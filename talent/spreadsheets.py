@@ -68,6 +68,16 @@ def cell(sheet, value, *, heading: bool = False) -> WriteOnlyCell:
     return result
 
 
+def _cell_or_value(sheet, value):
+    """Plain values go straight to openpyxl (fast path); a styled cell only where
+    it matters: formula-like text (kept as text) and datetimes (our format).
+    Plain dates get openpyxl's own yyyy-mm-dd format."""
+    value = plain_value(value)
+    if is_formula_like(value) or isinstance(value, datetime.datetime):
+        return cell(sheet, value)
+    return value
+
+
 def write_workbook(
     output,
     sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]],
@@ -84,7 +94,7 @@ def write_workbook(
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.append([cell(sheet, h, heading=True) for h in headings])
         for row in rows:
-            sheet.append([cell(sheet, v) for v in row])
+            sheet.append([_cell_or_value(sheet, v) for v in row])
     workbook.save(output)
 
 

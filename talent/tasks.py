@@ -1,5 +1,7 @@
 """django-q2 tasks of the talent app."""
 
+import datetime
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
@@ -25,3 +27,30 @@ def email_notification(notification_id: int) -> bool:
     )
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return True
+
+
+SNAPSHOT_SCHEDULE = "talent.nightly_certification_snapshots"
+
+
+def ensure_snapshot_schedule(schedule_model=None) -> None:
+    """Create the nightly snapshot schedule (01:30 Asia/Shanghai) once; idempotent."""
+    if schedule_model is None:
+        from django_q.models import Schedule as schedule_model
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    first_run = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(1, 30)))
+    schedule_model.objects.get_or_create(
+        name=SNAPSHOT_SCHEDULE,
+        defaults={
+            "func": "talent.tasks.take_certification_snapshots",
+            "schedule_type": "D",
+            "repeats": -1,
+            "next_run": first_run,
+        },
+    )
+
+
+def take_certification_snapshots() -> int:
+    """Write this month's certification numbers for every active target."""
+    from .certification import snapshot_all_targets
+
+    return snapshot_all_targets(as_of=timezone.localdate())

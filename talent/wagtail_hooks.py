@@ -1,10 +1,30 @@
-from django.urls import path
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.log_actions import LogFormatter
 
+from .models import CertificationTarget, GradeChange, RegistrationPeriod
+from .panels import CertificationPanel
+from .viewsets.certification import (
+    CEHourViewSet,
+    CertificateViewSet,
+    CertificationTargetViewSet,
+    ExamAttemptViewSet,
+    RegistrationPeriodViewSet,
+)
+from .viewsets.hr_imports import AssessmentImportView, CertificateImportView, ExamImportView
 from .viewsets.imports import RosterImportView
+from .viewsets.ladder import (
+    AnnualAssessmentViewSet,
+    GradeChangeViewSet,
+    GradeViewSet,
+    PostViewSet,
+    PromotionReviewViewSet,
+)
 from .viewsets.people import TalentViewSetGroup
+from .viewsets.reports import CEPaceReportView, CertificationReportView, LadderReportView
 
 
 class ChangeFormatter(LogFormatter):
@@ -35,6 +55,19 @@ ACTIONS = {
     "talent.scope.edit": _("修改管辖授权"),
     "talent.scope.revoke": _("撤销管辖角色"),
     "talent.ce.credit": _("登记继续教育学时"),
+    "talent.exam.record": _("登记考试成绩"),
+    "talent.certificate.propose": _("生成待确认证书"),
+    "talent.certificate.create": _("登记证书"),
+    "talent.certificate.edit": _("修改证书"),
+    "talent.target.save": _("保存持证目标"),
+    "talent.assessment.record": _("登记年度考核"),
+    "talent.assessment.edit": _("更正年度考核"),
+    "talent.review.create": _("发起晋级评审"),
+    "talent.grade.initial": _("初次定级"),
+    "talent.grade.promotion": _("批准晋级"),
+    "talent.grade.certification": _("持证晋级"),
+    "talent.grade.appointment": _("岗位聘任"),
+    "talent.grade.correction": _("更正等级"),
     "talent.import": _("表格导入"),
 }
 
@@ -46,13 +79,101 @@ def register_talent_actions(actions):
         actions.register_action(action)(formatter)
 
 
+class CertificationViewSetGroup(ModelViewSetGroup):
+    menu_label = _("持证与晋级")
+    menu_icon = "doc-full"
+    menu_order = 210
+    items = (
+        CertificateViewSet,
+        ExamAttemptViewSet,
+        CertificationTargetViewSet,
+        CEHourViewSet,
+        RegistrationPeriodViewSet,
+        AnnualAssessmentViewSet,
+        GradeChangeViewSet,
+        PromotionReviewViewSet,
+        PostViewSet,
+        GradeViewSet,
+    )
+
+
 @hooks.register("register_admin_viewset")
 def register_talent_viewsets():
-    return TalentViewSetGroup()
+    return [TalentViewSetGroup(), CertificationViewSetGroup()]
+
+
+report_urls = (
+    [
+        path("certification/", CertificationReportView.as_view(), name="certification"),
+        path("ladder/", LadderReportView.as_view(), name="ladder"),
+        path("ce-pace/", CEPaceReportView.as_view(), name="ce_pace"),
+    ],
+    "talent_reports",
+)
 
 
 @hooks.register("register_admin_urls")
 def register_talent_admin_urls():
     return [
         path("talent/people/import/", RosterImportView.as_view(), name="talent_roster_import"),
+        path("talent/reports/", include(report_urls)),
+        path(
+            "talent/certificates/import/",
+            CertificateImportView.as_view(),
+            name="talent_certificate_import",
+        ),
+        path("talent/exams/import/", ExamImportView.as_view(), name="talent_exam_import"),
+        path(
+            "talent/assessments/import/",
+            AssessmentImportView.as_view(),
+            name="talent_assessment_import",
+        ),
     ]
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, model, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.perm = f"{model._meta.app_label}.view_{model._meta.model_name}"
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.perm)
+
+
+@hooks.register("register_reports_menu_item")
+def certification_report_menu_item():
+    return PermissionMenuItem(
+        _("持证率报表"),
+        reverse("talent_reports:certification"),
+        icon_name="doc-full",
+        order=700,
+        model=CertificationTarget,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def ladder_report_menu_item():
+    return PermissionMenuItem(
+        _("岗位等级分布"),
+        reverse("talent_reports:ladder"),
+        icon_name="table",
+        order=710,
+        model=GradeChange,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def ce_pace_menu_item():
+    return PermissionMenuItem(
+        _("继续教育学时预警"),
+        reverse("talent_reports:ce_pace"),
+        icon_name="time",
+        order=720,
+        model=RegistrationPeriod,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_certification_panel(request, panels):
+    if request.user.has_perm("talent.view_certificationtarget"):
+        panels.append(CertificationPanel(request))

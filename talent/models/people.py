@@ -14,6 +14,14 @@ class PersonKind(models.TextChoices):
     EXPERT = "expert", _("外部专家")
 
 
+class EducationLevel(models.TextChoices):
+    SECONDARY = "secondary", _("高中及以下")
+    ASSOCIATE = "associate", _("大专")
+    BACHELOR = "bachelor", _("本科")
+    MASTER = "master", _("硕士研究生")
+    DOCTORATE = "doctorate", _("博士研究生")
+
+
 class Gender(models.TextChoices):
     FEMALE = "F", _("女")
     MALE = "M", _("男")
@@ -46,6 +54,18 @@ class Person(models.Model):
         help_text=_("可不填；页面上只显示首尾几位，导出时默认不包含。"),
     )
     joined_on = models.DateField(_("参加工作日期"), null=True, blank=True)
+    education = models.CharField(
+        _("学历"), max_length=20, choices=EducationLevel.choices, blank=True
+    )
+    post = models.ForeignKey(
+        "talent.Post",
+        verbose_name=_("岗位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        help_text=_("现聘岗位（三岗）；等级以等级变动记录为准。"),
+    )
     is_active = models.BooleanField(_("在职"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

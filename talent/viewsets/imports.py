@@ -179,12 +179,16 @@ class RosterImportView(SpreadsheetImportView):
         return scope_for(self.request.user).units().order_by("path").first()
 
     def describe(self, row):
-        from talent.models import PersonKind
+        from talent.models import EducationLevel, PersonKind, Post
         from talent.models.people import Gender
 
         values = dict(row.values)
         values["kind"] = PersonKind(values["kind"]).label
         values["gender"] = Gender(values["gender"]).label if values["gender"] else ""
+        if values.get("education"):
+            values["education"] = EducationLevel(values["education"]).label
+        if values.get("post_id"):
+            values["post_id"] = Post.objects.get(pk=values["post_id"]).name
         if values["is_active"] is not None:
             values["is_active"] = _("是") if values["is_active"] else _("否")
         return [values.get(c.key) for c in self.spec.columns]

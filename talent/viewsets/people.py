@@ -182,6 +182,8 @@ class PersonViewSet(ScopedModelViewSet):
         "email",
         "masked_national_id",
         "joined_on",
+        "education",
+        "post",
         "is_active",
     ]
     # national_id is deliberately absent from every export
@@ -195,6 +197,8 @@ class PersonViewSet(ScopedModelViewSet):
         "email",
         "joined_on",
         "is_active",
+        "education",
+        "post",
     ]
     export_filename = "people"
     edit_handler = ObjectList(
@@ -209,6 +213,7 @@ class PersonViewSet(ScopedModelViewSet):
             FieldPanel("new_national_id"),
             FieldPanel("clear_national_id"),
             FieldPanel("joined_on"),
+            FieldPanel("education"),
             FieldPanel("is_active"),
         ],
         base_form_class=PersonForm,

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from cms.site_setup import build_demo_pages
 from lms import demo_practice
 from talent import demo as talent_demo
+from talent import demo_hr
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
         build_demo_pages()
         talent_demo.build()
         demo_practice.build()
+        demo_hr.build()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Logins (password for all: {talent_demo.DEMO_PASSWORD}):"

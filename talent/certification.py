@@ -1,0 +1,513 @@
+"""Certification: reads (the certification report, snapshots, the CE pace list)
+and writes (exam results, certificates, targets).
+
+The report's numbers come from two grouped aggregate queries, whatever the
+number of people or units: one counts the population per child branch of the
+unit, one counts each person's highest valid certificate per branch.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Substr
+from django.utils.translation import gettext as _
+
+from . import audit
+from .checks import require_perm, require_person_in_scope, require_unit_in_scope
+from .models import (
+    CEHourEntry,
+    Certificate,
+    CertificateStatus,
+    CertificationPolicy,
+    CertificationSnapshot,
+    CertificationTarget,
+    CertLevel,
+    ExamAttempt,
+    ExamSubject,
+    OrgUnit,
+    Person,
+    RegistrationPeriod,
+)
+from .selectors import Scope
+
+LEVELS = (CertLevel.ASSISTANT, CertLevel.INTERMEDIATE, CertLevel.SENIOR)
+
+# Reads ----------------------------------------------------------------------
+
+
+def held_certificates(as_of: datetime.date, prefix: str = "") -> Q:
+    """Certificates that count on ``as_of``: confirmed, obtained, not expired."""
+    return Q(**{f"{prefix}status": CertificateStatus.VALID, f"{prefix}obtained_on__lte": as_of}) & (
+        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": as_of})
+    )
+
+
+def target_population(target: CertificationTarget, unit: OrgUnit) -> QuerySet[Person]:
+    """The active people of ``unit``'s subtree that ``target`` counts."""
+    people = Person.objects.filter(is_active=True, unit__path__startswith=unit.path)
+    if target.person_kind:
+        people = people.filter(kind=target.person_kind)
+    if target.post_id:
+        people = people.filter(post_id=target.post_id)
+    return people
+
+
+def people_to_certify(target: CertificationTarget, unit: OrgUnit, as_of: datetime.date):
+    """The target's population in ``unit`` without a held certificate."""
+    held = Certificate.objects.filter(held_certificates(as_of), person=OuterRef("pk"))
+    return target_population(target, unit).exclude(Exists(held))
+
+
+@dataclass
+class Tally:
+    population: int = 0
+    by_level: dict[int, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
+
+    @property
+    def certified(self) -> int:
+        return sum(self.by_level.values())
+
+    def add(self, other: Tally) -> None:
+        self.population += other.population
+        for level, count in other.by_level.items():
+            self.by_level[level] += count
+
+
+def _tally(target, unit, as_of, key_length: int) -> dict[str, Tally]:
+    """Population and highest held level per group of people; people are grouped
+    by the first ``key_length`` characters of their unit's path (a child branch
+    of ``unit``, or the unit itself with a long enough length)."""
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    people = target_population(target, unit)
+    by_branch = (
+        people.annotate(key=Substr("unit__path", 1, key_length))
+        .values("key")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in by_branch:
+        tallies[row["key"]].population = row["n"]
+    held = Certificate.objects.filter(held_certificates(as_of))
+    higher = held.filter(person=OuterRef("person"), level__gt=OuterRef("level"))
+    top_levels = (
+        held.filter(person__in=people.values("pk"))
+        .exclude(Exists(higher))
+        .annotate(key=Substr("person__unit__path", 1, key_length))
+        .values("key", "level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in top_levels:
+        tallies[row["key"]].by_level[row["level"]] += row["n"]
+    return tallies
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def needed_for(rate: Decimal, population: int, certified: int) -> int:
+    """People still to certify to reach ``rate`` percent (0 when already met)."""
+    required = (Decimal(rate) * population / 100).to_integral_value(rounding=ROUND_CEILING)
+    return max(0, int(required) - certified)
+
+
+@dataclass
+class ReportRow:
+    unit: OrgUnit | None
+    label: str
+    tally: Tally
+    rate_target: Decimal
+
+    @property
+    def population(self) -> int:
+        return self.tally.population
+
+    @property
+    def certified(self) -> int:
+        return self.tally.certified
+
+    @property
+    def rate(self) -> Decimal | None:
+        return percent(self.certified, self.population)
+
+    @property
+    def gap(self) -> int:
+        return needed_for(self.rate_target, self.population, self.certified)
+
+    @property
+    def met(self) -> bool:
+        return self.population > 0 and self.gap == 0
+
+    def level(self, level: int) -> int:
+        return self.tally.by_level[level]
+
+
+@dataclass
+class TrendPoint:
+    month: datetime.date
+    population: int
+    certified: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        return percent(self.certified, self.population)
+
+
+@dataclass
+class CertificationReport:
+    target: CertificationTarget
+    unit: OrgUnit
+    as_of: datetime.date
+    total: ReportRow
+    children: list[ReportRow]
+    trend: list[TrendPoint]
+
+
+def certification_report(
+    *, target: CertificationTarget, unit: OrgUnit, as_of: datetime.date, months: int = 12
+) -> CertificationReport:
+    """Population, certified by level, rate, target and gap for ``unit`` and each
+    of its child units, plus the monthly trend (snapshots, then today's figure).
+    Four queries, whatever the size of the subtree."""
+    depth_len = unit.steplen * (unit.depth + 1)
+    children = list(OrgUnit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1))
+    tallies = _tally(target, unit, as_of, depth_len)
+    total = Tally()
+    for tally in tallies.values():
+        total.add(tally)
+    rows = [
+        ReportRow(child, child.name, tallies.get(child.path, Tally()), target.rate)
+        for child in sorted(children, key=lambda u: u.path)
+    ]
+    own = tallies.get(unit.path)
+    if own and own.population:
+        rows.insert(0, ReportRow(unit, _("%(unit)s本级") % {"unit": unit.name}, own, target.rate))
+    first_month = _month_start(as_of, back=months - 1)
+    trend = [
+        TrendPoint(s["month"], s["population"], s["certified"])
+        for s in CertificationSnapshot.objects.filter(
+            target=target, unit=unit, month__gte=first_month, month__lt=_month_start(as_of)
+        ).values("month", "population", "certified")
+    ]
+    trend.append(TrendPoint(_month_start(as_of), total.population, total.certified))
+    return CertificationReport(
+        target=target,
+        unit=unit,
+        as_of=as_of,
+        total=ReportRow(unit, unit.name, total, target.rate),
+        children=rows,
+        trend=trend,
+    )
+
+
+def _month_start(day: datetime.date, back: int = 0) -> datetime.date:
+    index = day.year * 12 + day.month - 1 - back
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def visible_targets(scope: Scope) -> QuerySet[CertificationTarget]:
+    """Targets set on a unit in scope, or on an ancestor of one (a subdistrict's
+    HR reads its subdistrict against the district's target)."""
+    targets = CertificationTarget.objects.filter(is_active=True)
+    if not scope.everything:
+        ancestors = {path[:i] for path in scope.paths for i in range(4, len(path) + 1, 4)}
+        targets = targets.filter(Q(unit__path__in=ancestors) | scope.q("unit__"))
+    # The most specific target first: it is the report's default.
+    return targets.select_related("unit", "post").order_by("-unit__depth", "unit__path", "name")
+
+
+def report_unit(scope: Scope, target: CertificationTarget, requested: OrgUnit | None) -> OrgUnit:
+    """The unit to report on: the requested one when the user may see it and the
+    target covers it, else the highest unit the two share."""
+    if requested and scope.contains_unit(requested) and target.unit.contains(requested):
+        return requested
+    if scope.contains_unit(target.unit):
+        return target.unit
+    inside = sorted(p for p in scope.paths if p.startswith(target.unit.path))
+    if not inside:
+        raise PermissionDenied(_("该持证目标不在您的管辖范围内。"))
+    return OrgUnit.objects.get(path=inside[0])
+
+
+def snapshot_target(target: CertificationTarget, as_of: datetime.date) -> int:
+    """Write this month's snapshot for every unit of the target's subtree that has
+    people in its population (one aggregate per query, rolled up by path)."""
+    tallies = _tally(target, target.unit, as_of, 255)
+    rolled: dict[str, Tally] = defaultdict(Tally)
+    step = target.unit.steplen
+    for path, tally in tallies.items():
+        for end in range(len(target.unit.path), len(path) + 1, step):
+            rolled[path[:end]].add(tally)
+    units = dict(OrgUnit.objects.filter(path__in=rolled).values_list("path", "pk"))
+    month = _month_start(as_of)
+    rows = [
+        CertificationSnapshot(
+            target=target,
+            unit_id=units[path],
+            month=month,
+            population=t.population,
+            certified=t.certified,
+            assistant=t.by_level[CertLevel.ASSISTANT],
+            intermediate=t.by_level[CertLevel.INTERMEDIATE],
+            senior=t.by_level[CertLevel.SENIOR],
+        )
+        for path, t in rolled.items()
+    ]
+    CertificationSnapshot.objects.bulk_create(
+        rows,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["target", "unit", "month"],
+        update_fields=["population", "certified", "assistant", "intermediate", "senior"],
+    )
+    return len(rows)
+
+
+def snapshot_all_targets(*, as_of: datetime.date) -> int:
+    written = 0
+    for target in CertificationTarget.objects.filter(is_active=True).select_related("unit"):
+        written += snapshot_target(target, as_of)
+    return written
+
+
+@dataclass
+class PaceRow:
+    period: RegistrationPeriod
+    earned: Decimal
+    expected: Decimal
+
+    @property
+    def shortfall(self) -> Decimal:
+        return (self.expected - self.earned).quantize(Decimal("0.1"))
+
+    @property
+    def days_left(self) -> int:
+        return (self.period.ends_on - self.as_of).days
+
+    as_of: datetime.date = datetime.date.min
+
+
+def ce_pace(scope: Scope, as_of: datetime.date, *, behind_only: bool = True) -> list[PaceRow]:
+    """Open registration periods in scope with the hours earned so far against the
+    linear pace (required × elapsed share of the period). One query."""
+    earned = (
+        CEHourEntry.objects.filter(
+            person=OuterRef("person"),
+            earned_on__gte=OuterRef("starts_on"),
+            earned_on__lte=OuterRef("ends_on"),
+        )
+        .order_by()
+        .values("person")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    periods = (
+        RegistrationPeriod.objects.filter(
+            scope.q("person__unit__"), starts_on__lte=as_of, ends_on__gte=as_of
+        )
+        .filter(person__is_active=True)
+        .select_related("person__unit", "certificate")
+        .annotate(
+            earned=Coalesce(
+                Subquery(earned, output_field=DecimalField()),
+                Decimal(0),
+                output_field=DecimalField(),
+            )
+        )
+        .order_by("person__unit__path", "person__staff_no")
+    )
+    rows = []
+    for period in periods:
+        length = (period.ends_on - period.starts_on).days or 1
+        elapsed = (as_of - period.starts_on).days
+        expected = (Decimal(period.required_hours) * elapsed / length).quantize(Decimal("0.1"))
+        row = PaceRow(period, Decimal(period.earned), expected, as_of)
+        if not behind_only or row.earned < row.expected:
+            rows.append(row)
+    return rows
+
+
+def passed_exam(person: Person, level: int, pass_mark: Decimal) -> int | None:
+    """The year the person's attempts first make a pass at ``level``, or None.
+
+    助理: 综合能力 and 实务 passed in the same year. 中级: 综合能力, 实务 and
+    法规与政策 each passed within two consecutive years. 高级 is awarded after a
+    review, so it is recorded as a certificate directly."""
+    passes: dict[str, set[int]] = defaultdict(set)
+    for subject, year in ExamAttempt.objects.filter(
+        person=person, level=level, score__gte=pass_mark
+    ).values_list("subject", "year"):
+        passes[subject].add(year)
+    if level == CertLevel.ASSISTANT:
+        both = passes[ExamSubject.COMPREHENSIVE] & passes[ExamSubject.PRACTICE]
+        return min(both) if both else None
+    if level == CertLevel.INTERMEDIATE:
+        subjects = (ExamSubject.COMPREHENSIVE, ExamSubject.PRACTICE, ExamSubject.REGULATIONS)
+        years = sorted(set().union(*(passes[s] for s in subjects)))
+        for year in years:
+            if all(passes[s] & {year - 1, year} for s in subjects):
+                return year
+    return None
+
+
+# Writes ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_exam_attempt(
+    *, actor, person: Person, year: int, level: int, subject: str, score: Decimal
+) -> tuple[ExamAttempt, Certificate | None]:
+    """Record (or correct) one subject score; when the attempts now make a pass
+    and the person holds no current certificate of that level, propose one for
+    HR to confirm. Returns the attempt and the proposed certificate, if any."""
+    require_perm(actor, "talent.add_examattempt")
+    require_person_in_scope(actor, person)
+    score = Decimal(str(score))
+    if not Decimal(0) <= score <= Decimal(100):
+        raise ValidationError(_("成绩应在 0 到 100 分之间。"))
+    attempt, created = ExamAttempt.objects.update_or_create(
+        person=person, year=year, level=level, subject=subject, defaults={"score": score}
+    )
+    audit.record(
+        actor=actor,
+        action="talent.exam.record",
+        obj=attempt,
+        after={
+            "person": person.staff_no,
+            "year": year,
+            "level": level,
+            "subject": subject,
+            "score": str(score),
+        },
+    )
+    return attempt, _propose_if_passed(actor, person, level)
+
+
+def _propose_if_passed(actor, person: Person, level: int) -> Certificate | None:
+    policy = CertificationPolicy.load()
+    year = passed_exam(person, level, policy.pass_mark)
+    if year is None:
+        return None
+    current = Certificate.objects.filter(
+        person=person,
+        level=level,
+        status__in=[CertificateStatus.PROPOSED, CertificateStatus.VALID],
+    )
+    if current.exists():
+        return None
+    certificate = Certificate.objects.create(
+        person=person,
+        level=level,
+        obtained_on=datetime.date(year, 12, 31),
+        status=CertificateStatus.PROPOSED,
+        exam_year=year,
+    )
+    audit.record(
+        actor=actor,
+        action="talent.certificate.propose",
+        obj=certificate,
+        after=audit.snapshot(certificate),
+    )
+    return certificate
+
+
+@transaction.atomic
+def save_certificate(*, actor, certificate: Certificate) -> Certificate:
+    """Create or edit a certificate. When it becomes valid, its first
+    registration period opens and any certification bonus grade is granted."""
+    creating = certificate.pk is None
+    require_perm(actor, "talent.add_certificate" if creating else "talent.change_certificate")
+    require_person_in_scope(actor, certificate.person)
+    before: dict = {}
+    was_valid = False
+    if not creating:
+        stored = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        require_person_in_scope(actor, stored.person)
+        before = audit.snapshot(stored)
+        was_valid = stored.status == CertificateStatus.VALID
+    if certificate.status == CertificateStatus.VALID and not certificate.number.strip():
+        raise ValidationError({"number": _("有效证书必须填写证书编号。")})
+    certificate.number = certificate.number.strip()
+    try:
+        with transaction.atomic():
+            certificate.save()
+    except IntegrityError as error:
+        raise ValidationError(_("证书编号已存在，或该人员已有同等级的有效证书。")) from error
+    after = audit.snapshot(certificate)
+    if creating:
+        audit.record(actor=actor, action="talent.certificate.create", obj=certificate, after=after)
+    else:
+        before, after = audit.diff(before, after)
+        audit.record(
+            actor=actor,
+            action="talent.certificate.edit",
+            obj=certificate,
+            before=before,
+            after=after,
+        )
+    if certificate.status == CertificateStatus.VALID and not was_valid:
+        _on_valid(actor, certificate)
+    return certificate
+
+
+@transaction.atomic
+def confirm_certificate(
+    *, actor, certificate: Certificate, number: str, obtained_on: datetime.date
+) -> Certificate:
+    """HR confirms a proposed certificate with its number and date."""
+    if certificate.status != CertificateStatus.PROPOSED:
+        raise ValidationError(_("只有待确认的证书可以确认。"))
+    certificate.number = number
+    certificate.obtained_on = obtained_on
+    certificate.status = CertificateStatus.VALID
+    certificate.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
+    return save_certificate(actor=actor, certificate=certificate)
+
+
+def _on_valid(actor, certificate: Certificate) -> None:
+    from .ladder import grant_certification_bonus
+
+    policy = CertificationPolicy.load()
+    start = certificate.obtained_on
+    ends = _add_years(start, policy.registration_years)
+    RegistrationPeriod.objects.get_or_create(
+        certificate=certificate,
+        starts_on=start,
+        defaults={
+            "person": certificate.person,
+            "ends_on": ends,
+            "required_hours": policy.required_hours(certificate.level),
+        },
+    )
+    grant_certification_bonus(actor=actor, certificate=certificate)
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def save_target(*, actor, target: CertificationTarget) -> CertificationTarget:
+    creating = target.pk is None
+    require_perm(
+        actor, "talent.add_certificationtarget" if creating else "talent.change_certificationtarget"
+    )
+    require_unit_in_scope(actor, target.unit)
+    before = {} if creating else audit.snapshot(CertificationTarget.objects.get(pk=target.pk))
+    target.save()
+    before, after = audit.diff(before, audit.snapshot(target))
+    audit.record(actor=actor, action="talent.target.save", obj=target, before=before, after=after)
+    return target

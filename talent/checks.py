@@ -1,0 +1,24 @@
+"""Permission and scope checks shared by the certification and ladder services.
+
+``actor=None`` is the system itself (demo loading, scheduled tasks): it passes.
+A user must hold the model permission and have the person or unit in scope."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from .selectors import scope_for
+
+
+def require_perm(actor, perm: str) -> None:
+    if actor is not None and not actor.has_perm(perm):
+        raise PermissionDenied(_("您没有执行此操作的权限。"))
+
+
+def require_person_in_scope(actor, person) -> None:
+    if actor is not None and not scope_for(actor).contains_person(person):
+        raise PermissionDenied(_("该人员不在您的管辖范围内。"))
+
+
+def require_unit_in_scope(actor, unit, message=None) -> None:
+    if actor is not None and not scope_for(actor).contains_unit(unit):
+        raise PermissionDenied(message or _("该单位不在您的管辖范围内。"))

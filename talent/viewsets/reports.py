@@ -1,0 +1,318 @@
+"""Admin reports (Reports menu): certification against targets, the ladder
+distribution and the continuing-education pace list. Each view parses its
+form, calls one selector and lays the result out; exports use the shared
+write-only writer."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import Http404
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.views.reports import ReportView
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from talent.certification import (
+    ce_pace,
+    certification_report,
+    people_to_certify,
+    report_unit,
+    visible_targets,
+)
+from talent.charts import bar_chart, trend_chart
+from talent.ladder import ladder_distribution
+from talent.models import CertificationTarget, CertLevel, GradeChange, OrgUnit, RegistrationPeriod
+from talent.selectors import scope_for
+from talent.spreadsheets import xlsx_response
+
+
+class ComputedReportView(ReportView):
+    """A report whose rows come from a selector rather than a filtered queryset."""
+
+    template_name = "talent/reports/report.html"
+    paginate_by = None
+    form_class: type[forms.Form]
+
+    @cached_property
+    def scope(self):
+        return scope_for(self.request.user)
+
+    @cached_property
+    def form(self):
+        return self.form_class(self.request.GET or None, scope=self.scope)
+
+    @cached_property
+    def show_export_buttons(self):
+        return True
+
+    @cached_property
+    def header_more_buttons(self):
+        return []  # the export button sits next to the report's own form
+
+    def as_spreadsheet(self, rows, spreadsheet_format):
+        if spreadsheet_format != self.FORMAT_XLSX:
+            raise Http404
+        # The first column holds unit or grade names: wide enough to read.
+        return xlsx_response(self.get_filename(), self.export_sheets(), widths={1: 22})
+
+    @cached_property
+    def cleaned(self) -> dict:
+        return self.form.cleaned_data if self.form.is_valid() else {}
+
+    @cached_property
+    def as_of(self):
+        return self.cleaned.get("as_of") or timezone.localdate()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["report_form"] = self.form
+        return context
+
+
+def as_of_field():
+    return forms.DateField(
+        label=_("统计日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class CertificationReportForm(forms.Form):
+    target = forms.ModelChoiceField(label=_("持证目标"), queryset=None, required=False)
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=None, required=False)
+    as_of = as_of_field()
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = visible_targets(scope)
+        self.fields["unit"].queryset = scope.units().order_by("path")
+
+
+class CertificationReportView(ComputedReportView):
+    page_title = _("持证率报表")
+    header_icon = "doc-full"
+    index_url_name = "talent_reports:certification"
+    results_template_name = "talent/reports/certification_results.html"
+    permission_policy = ModelPermissionPolicy(CertificationTarget)
+    permission_required = "view"
+    form_class = CertificationReportForm
+
+    def get_filename(self):
+        return f"certification-{self.as_of:%Y%m%d}"
+
+    @cached_property
+    def report(self):
+        data = self.cleaned
+        target = data.get("target") or self.form.fields["target"].queryset.first()
+        if target is None:
+            return None
+        unit = report_unit(self.scope, target, data.get("unit"))
+        return certification_report(target=target, unit=unit, as_of=self.as_of)
+
+    def get_filtered_queryset(self):
+        return self.report.children if self.report else []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.report
+        context["report"] = report
+        if report:
+            rate = report.target.rate
+            context["levels"] = CertLevel.choices
+            context["level_totals"] = [
+                (label, report.total.level(value)) for value, label in CertLevel.choices
+            ]
+            context["trend_chart"] = trend_chart(report.trend, target=rate)
+            context["bar_chart"] = bar_chart(
+                [row for row in report.children if row.population], target=rate
+            )
+            # Show the chosen defaults in the (unbound) form.
+            self.form.fields["target"].initial = report.target.pk
+            self.form.fields["unit"].initial = report.unit.pk
+        return context
+
+    def export_sheets(self):
+        report = self.report
+        if report is None:
+            raise Http404
+        headings = [
+            str(_("单位")),
+            str(_("人数")),
+            *[str(label) for _v, label in CertLevel.choices],
+            str(_("持证合计")),
+            str(_("持证率（%）")),
+            str(_("目标（%）")),
+            str(_("尚需持证人数")),
+        ]
+
+        def line(row):
+            levels = [row.level(level) for level, _label in CertLevel.choices]
+            return [
+                row.label,
+                row.population,
+                *levels,
+                row.certified,
+                row.rate,
+                report.target.rate,
+                row.gap,
+            ]
+
+        units = [line(report.total), *(line(r) for r in report.children)]
+        trend = (
+            [p.month.strftime("%Y-%m"), p.population, p.certified, p.rate] for p in report.trend
+        )
+        pending = (
+            people_to_certify(report.target, report.unit, report.as_of)
+            .select_related("unit")
+            .order_by("unit__path", "staff_no")
+            .values_list("staff_no", "name", "unit__name")
+            .iterator(chunk_size=2000)
+        )
+        return [
+            (str(_("持证率")), headings, units),
+            (
+                str(_("月度趋势")),
+                [str(_("月份")), str(_("人数")), str(_("持证人数")), str(_("持证率（%）"))],
+                trend,
+            ),
+            (str(_("未持证人员")), [str(_("工号")), str(_("姓名")), str(_("单位"))], pending),
+        ]
+
+
+class UnitForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=None, required=False)
+    as_of = as_of_field()
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = scope.units().order_by("path")
+
+
+class UnitReportMixin:
+    form_class = UnitForm
+
+    @cached_property
+    def unit(self) -> OrgUnit | None:
+        if self.cleaned.get("unit"):
+            return self.cleaned["unit"]
+        return self.scope.units().order_by("path").first()
+
+
+class LadderReportView(UnitReportMixin, ComputedReportView):
+    page_title = _("岗位等级分布")
+    header_icon = "table"
+    index_url_name = "talent_reports:ladder"
+    results_template_name = "talent/reports/ladder_results.html"
+    permission_policy = ModelPermissionPolicy(GradeChange)
+    permission_required = "view"
+
+    def get_filename(self):
+        return f"ladder-{self.as_of:%Y%m%d}"
+
+    @cached_property
+    def distribution(self):
+        return ladder_distribution(self.unit, self.as_of) if self.unit else None
+
+    def get_filtered_queryset(self):
+        return self.distribution.grades if self.distribution else []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        d = self.distribution
+        context["distribution"] = d
+        context["unit"] = self.unit
+        if self.unit:
+            self.form.fields["unit"].initial = self.unit.pk
+        if d:
+            context["table"] = [
+                (grade, [d.cell(post, grade) for post in d.posts]) for grade in reversed(d.grades)
+            ]
+            context["post_totals"] = [d.post_total(post) for post in d.posts]
+        return context
+
+    def export_sheets(self):
+        d = self.distribution
+        if d is None:
+            raise Http404
+        posts = {p.pk: p.name for p in d.posts}
+        coefficients = {g.number: g.pay_coefficient for g in d.grades}
+        matrix = [
+            [grade.name, grade.pay_coefficient, *[d.cell(p, grade) for p in d.posts]]
+            for grade in d.grades
+        ]
+        return [
+            (
+                str(_("岗位等级分布")),
+                [str(_("等级")), str(_("薪酬系数")), *[p.name for p in d.posts]],
+                matrix,
+            ),
+            (
+                str(_("分单位明细")),
+                [
+                    str(_("单位")),
+                    str(_("岗位")),
+                    str(_("等级")),
+                    str(_("薪酬系数")),
+                    str(_("人数")),
+                ],
+                ([u.name, posts[p], g, coefficients.get(g), n] for u, p, g, n in d.by_unit),
+            ),
+        ]
+
+
+class CEPaceReportView(ComputedReportView):
+    page_title = _("继续教育学时预警")
+    header_icon = "time"
+    index_url_name = "talent_reports:ce_pace"
+    results_template_name = "talent/reports/ce_pace_results.html"
+    permission_policy = ModelPermissionPolicy(RegistrationPeriod)
+    permission_required = "view"
+    paginate_by = 50
+
+    class form_class(forms.Form):  # noqa: N801 - a nested form reads better here
+        as_of = as_of_field()
+
+        def __init__(self, *args, scope, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    def get_filename(self):
+        return f"ce-pace-{self.as_of:%Y%m%d}"
+
+    @cached_property
+    def rows(self):
+        return ce_pace(self.scope, self.as_of)
+
+    def get_filtered_queryset(self):
+        return self.rows
+
+    def export_sheets(self):
+        headings = [
+            str(h)
+            for h in (
+                _("工号"),
+                _("姓名"),
+                _("单位"),
+                _("证书等级"),
+                _("登记期"),
+                _("应修学时"),
+                _("已修学时"),
+                _("按进度应修"),
+                _("差额"),
+                _("剩余天数"),
+            )
+        ]
+        rows = (
+            [
+                r.period.person.staff_no,
+                r.period.person.name,
+                r.period.person.unit.name,
+                r.period.certificate.get_level_display(),
+                f"{r.period.starts_on}–{r.period.ends_on}",
+                r.period.required_hours,
+                r.earned,
+                r.expected,
+                r.shortfall,
+                r.days_left,
+            ]
+            for r in self.rows
+        )
+        return [(str(_("继续教育学时预警")), headings, rows)]

@@ -1,0 +1,81 @@
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DESKTOP, PHONE
+
+
+@pytest.fixture
+def desktop(browser):
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+def test_hr_reads_the_certification_report(demo_site, desktop, phone, login, shoot):
+    login(desktop, "renshi")
+    desktop.goto(demo_site.url + "/admin/")
+    expect(desktop.locator(".certification-panel")).to_contain_text("九龙街道")
+    shoot(desktop, "hr-dashboard-desktop", full_page=False)
+    desktop.goto(demo_site.url + "/admin/talent/reports/certification/")
+    main = desktop.locator("main")
+    expect(main).to_contain_text("九龙街道社区工作者持证率")
+    expect(main).to_contain_text("还需")
+    expect(main).to_contain_text("盘龙社区")
+    expect(main).not_to_contain_text("西郊社区")
+    expect(desktop.locator(".report-chart svg")).to_have_count(2)
+    shoot(desktop, "hr-certification-report-desktop")
+    with desktop.expect_download() as download:
+        desktop.get_by_role("link", name="导出 Excel").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    login(phone, "renshi")
+    phone.goto(demo_site.url + "/admin/talent/reports/certification/")
+    expect(phone.locator("main")).to_contain_text("持证率")
+    shoot(phone, "hr-certification-report-phone")
+
+
+def test_hr_runs_the_promotion_review(demo_site, desktop, phone, login, shoot):
+    login(desktop, "renshi")
+    desktop.goto(demo_site.url + "/admin/talent/reviews/")
+    desktop.get_by_role("link", name="年度九龙街道晋级评审").first.click()
+    desktop.get_by_role("link", name="符合条件").click()
+    main = desktop.locator("main")
+    expect(main).to_contain_text("任职年限")
+    expect(main).to_contain_text("年度考核")
+    shoot(desktop, "hr-promotion-review-desktop", full_page=False)
+    first = desktop.locator("input[name=people]").first
+    name = first.get_attribute("aria-label")
+    first.check()
+    desktop.get_by_role("button", name="批准所选人员晋级").click()
+    expect(desktop.locator(".messages")).to_contain_text("已批准 1 人晋级")
+    expect(main.locator("tr", has_text=name)).to_contain_text("已批准")
+    shoot(desktop, "hr-promotion-review-approved-desktop", full_page=False)
+    desktop.goto(demo_site.url + "/admin/talent/reports/ladder/")
+    expect(desktop.locator("main")).to_contain_text("社区正职")
+    shoot(desktop, "hr-ladder-report-desktop")
+    login(phone, "renshi")
+    phone.goto(desktop.url.replace("/reports/ladder/", "/reviews/"))
+    expect(phone.locator("main")).to_contain_text("晋级评审")
+    shoot(phone, "hr-promotion-reviews-phone")
+
+
+def test_hr_pages_for_records_and_imports(demo_site, desktop, phone, login, shoot):
+    login(desktop, "renshi")
+    desktop.goto(demo_site.url + "/admin/talent/reports/ce-pace/")
+    expect(desktop.locator("main")).to_contain_text("按进度应修")
+    shoot(desktop, "hr-ce-pace-desktop", full_page=False)
+    desktop.goto(demo_site.url + "/admin/talent/certificates/")
+    expect(desktop.locator("main")).to_contain_text("助理社会工作师")
+    shoot(desktop, "hr-certificates-desktop", full_page=False)
+    desktop.goto(demo_site.url + "/admin/talent/exams/import/")
+    expect(desktop.locator("main")).to_contain_text("考试成绩导入")
+    shoot(desktop, "hr-exam-import-desktop", full_page=False)
+    login(phone, "renshi")
+    phone.goto(demo_site.url + "/admin/talent/reports/ce-pace/")
+    shoot(phone, "hr-ce-pace-phone", full_page=False)
