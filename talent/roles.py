@@ -9,6 +9,14 @@ from .models.access import ROLE_GROUP_NAMES, Role
 
 ADMIN = ("wagtailadmin", "admin", ["access_admin"])
 
+# Organisers and district admins coordinate practice bases and placements.
+PLACEMENT_COORDINATION = [
+    ("talent", "university", ["view"]),
+    ("talent", "practicebase", ["add", "change", "view"]),
+    ("talent", "placement", ["view", "change"]),
+    ("talent", "rotationplan", ["add", "view"]),
+]
+
 # role -> [(app_label, model, [actions])]
 ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
     Role.LEARNER: [],
@@ -23,12 +31,14 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
         ADMIN,
         ("talent", "orgunit", ["view"]),
         ("talent", "person", ["view"]),
+        *PLACEMENT_COORDINATION,
     ],
     Role.DISTRICT_ADMIN: [
         ADMIN,
         ("talent", "orgunit", ["add", "change", "view", "delete"]),
         ("talent", "person", ["add", "change", "view", "delete"]),
         ("talent", "scopegrant", ["add", "change", "view", "delete"]),
+        *PLACEMENT_COORDINATION,
     ],
 }
 
