@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from . import partner, views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -23,7 +23,16 @@ urlpatterns = [
     path("me/notifications/read/", views.notifications_read, name="notifications_read"),
     path("learn/", include("lms.urls")),
     path("partner/", views.partner_home, name="partner_home"),
-    path("partner/students/<int:pk>/", views.partner_student, name="partner_student"),
+    path("partner/students/<int:pk>/", partner.partner_student, name="partner_student"),
+    path("partner/placements/", partner.partner_placements, name="partner_placements"),
+    path("partner/placements/new/", partner.partner_propose, name="partner_propose"),
+    path("partner/placements/<int:pk>/", partner.partner_placement, name="partner_placement"),
+    path(
+        "partner/placements/<int:pk>/withdraw/",
+        partner.partner_withdraw,
+        name="partner_withdraw",
+    ),
+    path("partner/transcript.xlsx", partner.partner_transcript, name="partner_transcript"),
 ]
 
 if settings.DEBUG:

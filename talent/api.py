@@ -22,6 +22,7 @@ from .selectors import (
     unread_notification_count,
     user_roles,
 )
+from .selectors_placements import placements_on_shift
 from .services import (
     create_org_unit,
     credit_ce_hours,
@@ -36,6 +37,7 @@ from .services import (
 )
 
 __all__ = [
+    "placements_on_shift",
     "CEHourEntry",
     "CESource",
     "credit_ce_hours",

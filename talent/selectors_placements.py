@@ -216,3 +216,16 @@ def evaluation_summary(placement: Placement) -> EvaluationSummary:
 
 
 RUBRIC_RANGE = range(1, RUBRIC_MAX + 1)
+
+
+def placements_on_shift(unit: OrgUnit, day: datetime.date, person_ids) -> dict[int, Placement]:
+    """For a shift held at ``unit`` on ``day``: each person's approved or active
+    placement whose host is ``unit`` or one of its ancestors/descendants and
+    whose dates cover ``day``. Keyed by person id; one query."""
+    rows = Placement.objects.filter(
+        person_id__in=list(person_ids),
+        status__in=(PlacementStatus.APPROVED, PlacementStatus.ACTIVE),
+        start__lte=day,
+        end__gte=day,
+    ).filter(Q(host_unit__path__in=unit.ancestor_paths) | Q(host_unit__path__startswith=unit.path))
+    return {p.person_id: p for p in rows.order_by("-start")}

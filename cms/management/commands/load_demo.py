@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand
 
 from cms.site_setup import build_demo_pages
+from lms import demo_placements as lms_demo_placements
 from talent import demo as talent_demo
+from talent import demo_placements as talent_demo_placements
 
 
 class Command(BaseCommand):
@@ -10,6 +12,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         build_demo_pages()
         talent_demo.build()
+        talent_demo_placements.build()
+        lms_demo_placements.build()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Logins (password for all: {talent_demo.DEMO_PASSWORD}):"

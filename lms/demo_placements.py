@@ -1,0 +1,87 @@
+"""Demo signed shift hours for the demo placements (see talent/demo_placements.py):
+two 4-hour shifts a week at the host, signed by the placement's supervisor as
+a closed QR check-in session would sign them. One placement is left behind
+pace on purpose. Idempotent: placements that already have logs are skipped."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from talent.models import Placement, PlacementStatus
+
+from .models import LogStatus, PracticeLog, SignMethod
+
+SHIFT_HOURS = Decimal("4")
+ACTIVITIES = [
+    "个案走访与记录",
+    "社区小组活动协助",
+    "居民议事会记录",
+    "长者探访",
+    "青少年四点半课堂",
+]
+
+
+@transaction.atomic
+def build() -> int:
+    today = timezone.localdate()
+    fallback = get_user_model().objects.get(username="zuzhi")
+    placements = (
+        Placement.objects.filter(
+            status__in=(
+                PlacementStatus.ACTIVE,
+                PlacementStatus.COMPLETED,
+                PlacementStatus.EVALUATED,
+            ),
+            practice_logs__isnull=True,
+        )
+        .select_related("supervisor__user", "person")
+        .order_by("person__staff_no", "start")
+    )
+    logs = []
+    behind_done = False
+    for placement in placements:
+        signer = (
+            placement.supervisor.user
+            if placement.supervisor and placement.supervisor.user
+            else fallback
+        )
+        # one current intern keeps only one shift a week: the pace warning shows it
+        weekly = (
+            (1,)
+            if (
+                placement.status == PlacementStatus.ACTIVE and not behind_done and placement.base_id
+            )
+            else (1, 3)
+        )
+        behind_done = behind_done or weekly == (1,)
+        day = placement.start
+        last = min(placement.end, today - datetime.timedelta(days=1))
+        n = 0
+        while day <= last:
+            if day.weekday() in weekly:
+                signed_at = timezone.make_aware(
+                    datetime.datetime.combine(day, datetime.time(17, 30))
+                )
+                logs.append(
+                    PracticeLog(
+                        person=placement.person,
+                        placement=placement,
+                        date=day,
+                        hours=SHIFT_HOURS,
+                        activity=f"{placement.host_unit.name}：{ACTIVITIES[n % len(ACTIVITIES)]}",
+                        status=LogStatus.SIGNED,
+                        signed_by=signer,
+                        sign_method=SignMethod.SESSION,
+                        signed_at=signed_at,
+                        created_by=signer,
+                    )
+                )
+                n += 1
+            day += datetime.timedelta(days=1)
+    PracticeLog.objects.bulk_create(logs)
+    return len(logs)
