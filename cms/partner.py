@@ -47,6 +47,8 @@ def _flash_errors(request, error: ValidationError | PermissionDenied) -> None:
 
 
 class ProposeForm(forms.Form):
+    label_suffix = ""
+
     person = forms.ModelChoiceField(label=gettext_lazy("学生"), queryset=None)
     base = forms.ModelChoiceField(label=gettext_lazy("实践基地"), queryset=None)
     start = forms.DateField(
@@ -68,6 +70,8 @@ class ProposeForm(forms.Form):
 
 
 class EvaluationForm(forms.Form):
+    label_suffix = ""
+
     comment = forms.CharField(
         label=gettext_lazy("评语"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -86,6 +90,8 @@ class EvaluationForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
+    label_suffix = ""
+
     reason = forms.CharField(label=gettext_lazy("原因"), max_length=300)
 
 

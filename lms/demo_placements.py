@@ -1,5 +1,5 @@
 """Demo signed shift hours for the demo placements (see talent/demo_placements.py):
-two 4-hour shifts a week at the host, signed by the placement's supervisor as
+three 4-hour shifts a week at the host, signed by the placement's supervisor as
 a closed QR check-in session would sign them. One placement is left behind
 pace on purpose. Idempotent: placements that already have logs are skipped."""
 
@@ -50,15 +50,15 @@ def build() -> int:
             if placement.supervisor and placement.supervisor.user
             else fallback
         )
-        # one current intern keeps only one shift a week: the pace warning shows it
+        # one current intern keeps two shifts a week instead of three: the pace warning shows it
         weekly = (
             (1,)
             if (
                 placement.status == PlacementStatus.ACTIVE and not behind_done and placement.base_id
             )
-            else (1, 3)
+            else (0, 2, 4)
         )
-        behind_done = behind_done or weekly == (1,)
+        behind_done = behind_done or weekly == (1, 3)
         day = placement.start
         last = min(placement.end, today - datetime.timedelta(days=1))
         n = 0

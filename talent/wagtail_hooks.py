@@ -3,6 +3,7 @@ from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
 from .viewsets.people import TalentViewSetGroup
+from .viewsets.placements import PlacementViewSetGroup
 
 
 class ChangeFormatter(LogFormatter):
@@ -67,3 +68,8 @@ def register_placement_actions(actions):
     for action, label in PLACEMENT_ACTIONS.items():
         formatter = type("Formatter", (ChangeFormatter,), {"label": label})
         actions.register_action(action)(formatter)
+
+
+@hooks.register("register_admin_viewset")
+def register_placement_viewsets():
+    return PlacementViewSetGroup()

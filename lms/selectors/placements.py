@@ -10,9 +10,12 @@ from django.db.models import QuerySet, Sum
 
 from lms.models import LogStatus, PracticeLog
 
+TENTH = Decimal("0.1")
+
 
 def signed_hours_by_placement(placement_ids: Iterable[int]) -> dict[int, Decimal]:
-    """Signed hours per placement in one query; placements without any are 0."""
+    """Signed hours per placement in one query, to a tenth of an hour (the same
+    on SQLite and PostgreSQL); placements without any are 0."""
     ids = list(placement_ids)
     totals = dict(
         PracticeLog.objects.filter(placement_id__in=ids, status=LogStatus.SIGNED)
@@ -21,7 +24,7 @@ def signed_hours_by_placement(placement_ids: Iterable[int]) -> dict[int, Decimal
         .annotate(total=Sum("hours"))
         .values_list("placement_id", "total")
     )
-    return {pk: totals.get(pk) or Decimal("0") for pk in ids}
+    return {pk: Decimal(totals.get(pk) or 0).quantize(TENTH) for pk in ids}
 
 
 def signed_logs_for_placement(placement_id: int) -> QuerySet[PracticeLog]:

@@ -25,14 +25,19 @@ OBJECT_VIEW_ATTRS = (
 class ScopeRules:
     """How to place an object of the viewset's model in the org tree."""
 
-    # "" when the object is an OrgUnit, "unit__" when it has a ``unit`` FK
+    # "" when the object is an OrgUnit, "unit__" when it has a ``unit`` FK,
+    # any other lookup path to an OrgUnit ending in "__" (e.g. "host_unit__")
     scope_prefix = ""
 
     def scope(self):
         return scope_for(self.request.user)
 
     def unit_of(self, obj):
-        return obj if not self.scope_prefix else obj.unit
+        # follow the prefix: "" is the unit itself, "host_unit__" is obj.host_unit,
+        # "person__unit__" is obj.person.unit
+        for attr in filter(None, self.scope_prefix.split("__")):
+            obj = getattr(obj, attr)
+        return obj
 
     def in_scope(self, obj) -> bool:
         return self.scope().contains_unit(self.unit_of(obj))
