@@ -180,7 +180,7 @@ def test_placement_list_query_count_does_not_grow(
     PlacementFactory(person=students[0], base=bases["panlong"])
     with django_assert_max_num_queries(12) as few:
         c.get("/partner/placements/")
-    for i in range(25):
+    for _i in range(25):
         PlacementFactory(
             person=PersonFactory(unit=bases["swu"].unit, kind="intern"), base=bases["panlong"]
         )
@@ -192,7 +192,7 @@ def test_transcript_query_count_does_not_grow(client, bases, active, django_asse
     c = partner_client(client, bases)
     with django_assert_max_num_queries(12) as few:
         c.get("/partner/transcript.xlsx")
-    for i in range(10):
+    for _i in range(10):
         person = PersonFactory(unit=bases["swu"].unit, kind="intern")
         p = svc.propose_placement(
             actor=bases["swu_partner"],
