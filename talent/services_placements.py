@@ -55,7 +55,7 @@ def _require_coordinator(actor, unit: OrgUnit) -> None:
 
 def _lock(placement: Placement) -> Placement:
     return (
-        Placement.objects.select_for_update()
+        Placement.objects.select_for_update(of=("self",))
         .select_related("person__unit", "host_unit", "base__university__unit", "supervisor")
         .get(pk=placement.pk)
     )
