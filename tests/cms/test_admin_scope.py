@@ -241,3 +241,23 @@ def test_person_list_query_count_does_not_grow(hr_client, district, django_asser
     PersonFactory.create_batch(45, unit=district["longquan"])
     with django_assert_max_num_queries(len(small.captured_queries)):
         hr_client.get(reverse("talent_person:index"))
+
+
+@pytest.mark.django_db
+def test_site_history_is_closed_to_scoped_staff_but_object_history_is_scoped(
+    hr_client, people, jl_hr
+):
+    from talent.services import save_person
+
+    outsider = Person.objects.get(pk=people["xijiao"].pk)
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root", is_superuser=True)
+    outsider.phone = "13700000000"
+    save_person(actor=root, person=outsider)
+    assert hr_client.get("/admin/reports/site-history/").status_code == 403
+    assert hr_client.get("/admin/reports/site-history/results/").status_code == 403
+    dashboard = hr_client.get("/admin/").content.decode()
+    assert "site-history" not in dashboard
+    hr_client.force_login(root)
+    assert "王西郊" in hr_client.get("/admin/reports/site-history/").content.decode()
