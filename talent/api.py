@@ -35,6 +35,7 @@ from .services import (
     update_grant,
     update_org_unit,
 )
+from .spreadsheets import xlsx_response
 
 __all__ = [
     "placements_on_shift",
@@ -66,4 +67,5 @@ __all__ = [
     "update_grant",
     "update_org_unit",
     "user_roles",
+    "xlsx_response",
 ]

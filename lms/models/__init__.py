@@ -13,6 +13,7 @@ from .salons import (
     RoadshowSlot,
     RubricCriterion,
     Salon,
+    SalonCalendarPage,
     SalonStatus,
     SalonTheme,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "RoadshowSlot",
     "RubricCriterion",
     "Salon",
+    "SalonCalendarPage",
     "SalonStatus",
     "SalonTheme",
     "SessionKind",

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from talent.models import Person
+
+
+class MentorshipQuerySet(models.QuerySet):
+    def current(self, day: datetime.date | None = None) -> MentorshipQuerySet:
+        """Mentorships running on ``day`` (today by default)."""
+        day = day or timezone.localdate()
+        return self.filter(started_on__lte=day).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+        )
 
 
 class Mentorship(models.Model):
@@ -24,6 +36,8 @@ class Mentorship(models.Model):
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
     goal = models.CharField(_("帮带目标"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = MentorshipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("导师帮带关系")

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
 
 from talent.models import OrgUnit, Person
 
@@ -179,3 +182,23 @@ class RoadshowScore(models.Model):
             ),
             models.CheckConstraint(condition=Q(score__gte=0), name="roadshow_score_not_negative"),
         ]
+
+
+class SalonCalendarPage(Page):
+    """The public salon calendar 沙龙日历: upcoming and past salons with results."""
+
+    intro = RichTextField(_("简介"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("沙龙日历")
+
+    def get_context(self, request, *args, **kwargs):
+        from lms.selectors.salons import salon_calendar
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(salon_calendar())
+        return context

@@ -6,9 +6,9 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
-from lms.models import LogStatus, PracticeLog
+from lms.models import LogStatus, Mentorship, PracticeLog
 
 
 def signed_mentor_hours(
@@ -36,3 +36,49 @@ def signed_mentor_hours(
         .values_list("person_id", "total")
     )
     return {pk: totals.get(pk) or Decimal("0") for pk in ids}
+
+
+def logs_of(person) -> QuerySet[PracticeLog]:
+    """A person's own logs, newest first, with what the list shows."""
+    return PracticeLog.objects.filter(person=person).select_related(
+        "mentorship__mentor", "signed_by"
+    )
+
+
+def hour_totals(person) -> dict[str, Decimal]:
+    """Hours by status for one person (one query)."""
+    rows = dict(
+        PracticeLog.objects.filter(person=person)
+        .order_by()
+        .values("status")
+        .annotate(total=Sum("hours"))
+        .values_list("status", "total")
+    )
+    return {status: rows.get(status) or Decimal("0") for status in LogStatus.values}
+
+
+def pending_for_mentor(user) -> QuerySet[PracticeLog]:
+    """Pending logs of the user's mentees, oldest first (the sign-off queue)."""
+    return (
+        PracticeLog.objects.filter(status=LogStatus.PENDING, mentorship__mentor__user=user)
+        .select_related("person__unit", "mentorship")
+        .order_by("date", "id")
+    )
+
+
+def mentees_of(user) -> QuerySet[Mentorship]:
+    """The user's current mentorships with each mentee's signed hours."""
+    return (
+        Mentorship.objects.current()
+        .filter(mentor__user=user)
+        .select_related("mentee__unit")
+        .annotate(
+            signed_hours=Sum("logs__hours", filter=Q(logs__status=LogStatus.SIGNED)),
+            pending_count=Count("logs", filter=Q(logs__status=LogStatus.PENDING)),
+        )
+        .order_by("mentee__name")
+    )
+
+
+def current_mentorships_of(person) -> QuerySet[Mentorship]:
+    return Mentorship.objects.current().filter(mentee=person).select_related("mentor")

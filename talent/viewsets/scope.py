@@ -26,16 +26,14 @@ class ScopeRules:
     """How to place an object of the viewset's model in the org tree."""
 
     # "" when the object is an OrgUnit, "unit__" when it has a ``unit`` FK,
-    # any other lookup path to an OrgUnit ending in "__" (e.g. "host_unit__")
+    # "person__unit__" when it reaches its unit through a person, and so on
     scope_prefix = ""
 
     def scope(self):
         return scope_for(self.request.user)
 
     def unit_of(self, obj):
-        # follow the prefix: "" is the unit itself, "host_unit__" is obj.host_unit,
-        # "person__unit__" is obj.person.unit
-        for attr in filter(None, self.scope_prefix.split("__")):
+        for attr in self.scope_prefix.split("__")[:-1]:
             obj = getattr(obj, attr)
         return obj
 

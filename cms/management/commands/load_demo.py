@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from cms.site_setup import build_demo_pages
 from lms import demo_placements as lms_demo_placements
+from lms import demo_practice
 from talent import demo as talent_demo
 from talent import demo_placements as talent_demo_placements
 
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         build_demo_pages()
         talent_demo.build()
+        demo_practice.build()
         talent_demo_placements.build()
         lms_demo_placements.build()
         self.stdout.write(

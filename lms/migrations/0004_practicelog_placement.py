@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lms', '0001_practice_checkin_salons'),
+        ('lms', '0003_salon_calendar_page'),
         ('talent', '0004_placements'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,60 @@
+"""Salon pages: one salon's programme and ranking, and the judges' score sheet."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from lms.models import RoadshowScore, RoadshowSlot, RubricCriterion, SalonStatus
+from lms.selectors import salons as selectors
+from lms.services import salons as services
+
+
+def salon_detail(request, pk: int):
+    salon = get_object_or_404(selectors.published_salons(), pk=pk)
+    is_judge = request.user.is_authenticated and salon.judges.filter(pk=request.user.pk).exists()
+    return render(
+        request,
+        "lms/salons/salon_detail.html",
+        {"salon": salon, "ranking": selectors.ranking(salon), "is_judge": is_judge},
+    )
+
+
+@login_required
+def score(request, pk: int, slot_pk: int):
+    """A judge's rubric form for one roadshow slot."""
+    slot = get_object_or_404(
+        RoadshowSlot.objects.select_related("salon", "studio", "presenter"),
+        pk=slot_pk,
+        salon_id=pk,
+        salon__status=SalonStatus.PUBLISHED,
+    )
+    if not slot.salon.judges.filter(pk=request.user.pk).exists():
+        raise Http404
+    criteria = list(RubricCriterion.objects.all())
+    mine = dict(
+        RoadshowScore.objects.filter(slot=slot, judge=request.user).values_list(
+            "criterion_id", "score"
+        )
+    )
+    if request.method == "POST":
+        try:
+            values = {c.pk: Decimal(request.POST.get(f"c{c.pk}", "")) for c in criteria}
+            services.score_slot(judge=request.user, slot=slot, scores=values)
+        except InvalidOperation:
+            messages.error(request, _("请为每个评分项填写数字分数。"))
+        except (ValidationError, PermissionDenied) as error:
+            text = error.messages[0] if isinstance(error, ValidationError) else str(error)
+            messages.error(request, text)
+        else:
+            messages.success(request, _("评分已保存。"))
+            return redirect("lms:salon_detail", pk=slot.salon_id)
+        mine = {c.pk: request.POST.get(f"c{c.pk}", "") for c in criteria}
+    rows = [(c, mine.get(c.pk, "")) for c in criteria]
+    return render(request, "lms/salons/score.html", {"slot": slot, "rows": rows})
