@@ -11,6 +11,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -18,10 +19,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.decorators.http import require_POST
 
 from lms import api as lms
 from talent import api as talent
+from talent import partner_students as students
 from talent import selectors_placements as placements
 from talent import services_placements as services
 from talent.models import (
@@ -31,8 +34,10 @@ from talent.models import (
     PlacementStatus,
     term_of,
 )
+from talent.models.people import Gender
 from talent.models.placements import RUBRIC_MAX, term_label
 from talent.spreadsheets import xlsx_response
+from talent.viewsets.imports import SpreadsheetImportView
 
 from .views import _partner_scope
 
@@ -364,3 +369,64 @@ def partner_transcript(request):
         qs = qs.filter(term=term)
         name = f"transcript-{term}"
     return xlsx_response(name, transcript_sheets(qs), widths={2: 12, 4: 24, 5: 20, 6: 30})
+
+
+# Students -------------------------------------------------------------------
+
+
+class StudentForm(forms.ModelForm):
+    label_suffix = ""
+
+    class Meta:
+        model = talent.Person
+        fields = ["staff_no", "name", "unit", "gender", "phone", "email"]
+        labels = {"staff_no": gettext_lazy("学号"), "unit": gettext_lazy("院系")}
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = scope.units().order_by("path")
+
+
+@login_required
+def partner_student_add(request):
+    scope = _partner_scope(request)
+    form = StudentForm(request.POST or None, scope=scope)
+    if request.method == "POST" and form.is_valid():
+        form.instance.kind = talent.PersonKind.INTERN
+        try:
+            student = students.save_student(actor=request.user, person=form.instance)
+        except (ValidationError, PermissionDenied) as error:
+            _flash_errors(request, error)
+        else:
+            messages.success(request, _("已添加学生 %(name)s。") % {"name": student.name})
+            return redirect("partner_student", pk=student.pk)
+    return render(request, "partner/student_form.html", {"form": form, "nav": "students"})
+
+
+class PartnerStudentImportView(SpreadsheetImportView):
+    """学生名单导入 on the partner portal: template, dry run, all-or-nothing."""
+
+    template_name = "partner/import.html"
+    url_name = "partner_student_import"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        self.scope = _partner_scope(request)
+        self.spec = students.student_spec(actor=request.user)
+        return View.dispatch(self, request, *args, **kwargs)
+
+    def apply(self, rows):
+        return students.apply_students(rows, actor=self.request.user)
+
+    def audit_object(self):
+        return self.scope.units().order_by("path").first()
+
+    def describe(self, row):
+        values = dict(row.values)
+        if values["gender"]:
+            values["gender"] = Gender(values["gender"]).label
+        return [values.get(c.key) for c in self.spec.columns]
+
+    def get_context_data(self, **kwargs):
+        return {"nav": "students"}

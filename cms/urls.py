@@ -36,6 +36,12 @@ urlpatterns = [
     path("learn/", include("lms.urls")),
     path("partner/", views.partner_home, name="partner_home"),
     path("partner/students/<int:pk>/", partner.partner_student, name="partner_student"),
+    path("partner/students/new/", partner.partner_student_add, name="partner_student_add"),
+    path(
+        "partner/students/import/",
+        partner.PartnerStudentImportView.as_view(),
+        name="partner_student_import",
+    ),
     path("partner/placements/", partner.partner_placements, name="partner_placements"),
     path("partner/placements/new/", partner.partner_propose, name="partner_propose"),
     path("partner/placements/<int:pk>/", partner.partner_placement, name="partner_placement"),
