@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import partner, views
+from . import partner, placement_views, views
 
 urlpatterns = [
     # Wagtail's site history filters log entries by model permission only, which would
@@ -33,6 +33,12 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/notifications/", views.notifications, name="notifications"),
     path("me/notifications/read/", views.notifications_read, name="notifications_read"),
+    path("me/placements/", placement_views.my_placements, name="my_placements"),
+    path(
+        "me/placements/<int:pk>/evaluate/<str:party>/",
+        placement_views.evaluate_placement,
+        name="evaluate_placement",
+    ),
     path("learn/", include("lms.urls")),
     path("partner/", views.partner_home, name="partner_home"),
     path("partner/students/<int:pk>/", partner.partner_student, name="partner_student"),

@@ -229,3 +229,28 @@ def placements_on_shift(unit: OrgUnit, day: datetime.date, person_ids) -> dict[i
         end__gte=day,
     ).filter(Q(host_unit__path__in=unit.ancestor_paths) | Q(host_unit__path__startswith=unit.path))
     return {p.person_id: p for p in rows.order_by("-start")}
+
+
+def own_placements(person: Person) -> QuerySet[Placement]:
+    """A trainee's own placements, newest first (nothing withdrawn or rejected)."""
+    return with_evaluations(
+        _with_related(Placement.objects.filter(person=person))
+        .exclude(status__in=(PlacementStatus.WITHDRAWN, PlacementStatus.REJECTED))
+        .order_by("-start")
+    )
+
+
+def supervised_placements(person: Person) -> QuerySet[Placement]:
+    """Running or finished placements a supervisor/mentor guides."""
+    return with_evaluations(
+        _with_related(
+            Placement.objects.filter(
+                supervisor=person,
+                status__in=(
+                    PlacementStatus.ACTIVE,
+                    PlacementStatus.COMPLETED,
+                    PlacementStatus.EVALUATED,
+                ),
+            )
+        ).order_by("status", "-start")
+    )
