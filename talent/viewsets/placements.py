@@ -28,6 +28,7 @@ from talent.models import (
 )
 from talent.models.placements import RUBRIC_MAX
 
+from .rotation import RotationPlanViewSet
 from .scope import ScopedModelViewSet
 
 
@@ -272,4 +273,4 @@ class PlacementViewSetGroup(ModelViewSetGroup):
     menu_label = gettext_lazy("实习与轮岗")
     menu_icon = "date"
     menu_order = 210
-    items = (PlacementViewSet, PracticeBaseViewSet, UniversityViewSet)
+    items = (PlacementViewSet, RotationPlanViewSet, PracticeBaseViewSet, UniversityViewSet)
