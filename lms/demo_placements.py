@@ -1,6 +1,6 @@
 """Demo signed shift hours for the demo placements (see talent/demo_placements.py):
-three 4-hour shifts a week at the host, signed by the placement's supervisor as
-a closed QR check-in session would sign them. One placement is left behind
+4-hour shifts at the host (three a week for interns, daily for rotations), signed by the placement's supervisor as
+a closed QR check-in session would sign them. One intern is left behind
 pace on purpose. Idempotent: placements that already have logs are skipped."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from talent.models import Placement, PlacementStatus
+from talent.models import Placement, PlacementKind, PlacementStatus
 
 from .models import LogStatus, PracticeLog, SignMethod
 
@@ -24,6 +24,14 @@ ACTIVITIES = [
     "长者探访",
     "青少年四点半课堂",
 ]
+
+
+def shift_days(placement: Placement, *, behind: bool) -> tuple[int, ...]:
+    """Weekdays with a 4-hour shift: rotation trainees work the week (20 h, the
+    plan's weekly hours), interns three days; the one left behind pace one."""
+    if placement.kind == PlacementKind.ROTATION:
+        return (0, 1, 2, 3, 4)
+    return (2,) if behind else (0, 2, 4)
 
 
 @transaction.atomic
@@ -43,27 +51,21 @@ def build() -> int:
         .order_by("person__staff_no", "start")
     )
     logs = []
-    behind_done = False
+    behind = None
     for placement in placements:
         signer = (
             placement.supervisor.user
             if placement.supervisor and placement.supervisor.user
             else fallback
         )
-        # one current intern keeps two shifts a week instead of three: the pace warning shows it
-        weekly = (
-            (1,)
-            if (
-                placement.status == PlacementStatus.ACTIVE and not behind_done and placement.base_id
-            )
-            else (0, 2, 4)
-        )
-        behind_done = behind_done or weekly == (1, 3)
+        if behind is None and placement.status == PlacementStatus.ACTIVE and placement.base_id:
+            behind = placement
+        weekdays = shift_days(placement, behind=placement is behind)
         day = placement.start
         last = min(placement.end, today - datetime.timedelta(days=1))
         n = 0
         while day <= last:
-            if day.weekday() in weekly:
+            if day.weekday() in weekdays:
                 signed_at = timezone.make_aware(
                     datetime.datetime.combine(day, datetime.time(17, 30))
                 )

@@ -85,3 +85,33 @@ def test_coordinator_report_screens(page, demo_site, login, shoot):
     proposed = Placement.objects.filter(status="proposed").first()
     page.goto(f"{demo_site.url}/admin/talent/placements/{proposed.pk}/decide/")
     shoot(page, "coordinator-decide-desktop")
+    page.get_by_role("button", name="批准", exact=True).click()
+    assert page.get_by_text("已完成：批准").is_visible()
+    proposed.refresh_from_db()
+    assert proposed.status == "approved"
+    page.goto(f"{demo_site.url}/admin/talent/rotation-plans/new/")
+    shoot(page, "coordinator-rotation-plan-desktop")
+    page.goto(f"{demo_site.url}/admin/")
+    shoot(page, "coordinator-dashboard-desktop")
+
+
+def test_trainee_phone_pages(page, demo_site, login, shoot):
+    page.set_viewport_size(PHONE)
+    login(page, "daoshi")
+    page.goto(f"{demo_site.url}/me/placements/")
+    assert page.get_by_role("heading", name="我督导的学员").is_visible()
+    shoot(page, "mentor-placements-phone")
+    page.get_by_role("link", name="填写导师评价").first.click()
+    shoot(page, "mentor-evaluate-phone")
+
+
+def test_partner_student_pages(page, demo_site, login, shoot):
+    page.set_viewport_size(PHONE)
+    login(page, "gaoxiao")
+    page.goto(f"{demo_site.url}/partner/")
+    shoot(page, "partner-students-phone")
+    page.goto(f"{demo_site.url}/partner/students/import/")
+    shoot(page, "partner-import-phone")
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{demo_site.url}/partner/students/new/")
+    shoot(page, "partner-student-add-desktop")
