@@ -52,7 +52,6 @@ def _flash_errors(request, error: ValidationError | PermissionDenied) -> None:
 
 
 class ProposeForm(forms.Form):
-    label_suffix = ""
 
     person = forms.ModelChoiceField(label=gettext_lazy("学生"), queryset=None)
     base = forms.ModelChoiceField(label=gettext_lazy("实践基地"), queryset=None)
@@ -75,7 +74,6 @@ class ProposeForm(forms.Form):
 
 
 class EvaluationForm(forms.Form):
-    label_suffix = ""
 
     comment = forms.CharField(
         label=gettext_lazy("评语"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -95,7 +93,6 @@ class EvaluationForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    label_suffix = ""
 
     reason = forms.CharField(label=gettext_lazy("原因"), max_length=300)
 
@@ -375,7 +372,6 @@ def partner_transcript(request):
 
 
 class StudentForm(forms.ModelForm):
-    label_suffix = ""
 
     class Meta:
         model = talent.Person

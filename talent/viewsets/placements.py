@@ -160,12 +160,10 @@ class PlacementViewSet(ScopedModelViewSet):
 
 
 class DecisionForm(forms.Form):
-    label_suffix = ""
     reason = forms.CharField(label=gettext_lazy("原因"), max_length=300, required=False)
 
 
 class HostEvaluationForm(forms.Form):
-    label_suffix = ""
     comment = forms.CharField(label=gettext_lazy("评语"), required=False, widget=forms.Textarea)
 
     def __init__(self, *args, **kwargs):
