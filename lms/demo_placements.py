@@ -1,7 +1,8 @@
 """Demo signed shift hours for the demo placements (see talent/demo_placements.py):
-4-hour shifts at the host (three a week for interns, daily for rotations), signed by the placement's supervisor as
-a closed QR check-in session would sign them. One intern is left behind
-pace on purpose. Idempotent: placements that already have logs are skipped."""
+4-hour shifts at the host (three a week for interns, daily for rotations), signed
+by the placement's supervisor as a closed QR check-in session would sign them.
+One intern is left behind pace on purpose. Idempotent: placements that already
+have logs are skipped."""
 
 from __future__ import annotations
 
