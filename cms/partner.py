@@ -52,7 +52,6 @@ def _flash_errors(request, error: ValidationError | PermissionDenied) -> None:
 
 
 class ProposeForm(forms.Form):
-
     person = forms.ModelChoiceField(label=gettext_lazy("学生"), queryset=None)
     base = forms.ModelChoiceField(label=gettext_lazy("实践基地"), queryset=None)
     start = forms.DateField(
@@ -74,7 +73,6 @@ class ProposeForm(forms.Form):
 
 
 class EvaluationForm(forms.Form):
-
     comment = forms.CharField(
         label=gettext_lazy("评语"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -93,7 +91,6 @@ class EvaluationForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-
     reason = forms.CharField(label=gettext_lazy("原因"), max_length=300)
 
 
@@ -372,7 +369,6 @@ def partner_transcript(request):
 
 
 class StudentForm(forms.ModelForm):
-
     class Meta:
         model = talent.Person
         fields = ["staff_no", "name", "unit", "gender", "phone", "email"]
