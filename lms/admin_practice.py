@@ -6,16 +6,27 @@ read-only here: signing happens on the mentor's phone pages and corrections go
 through ``lms.services.practice.correct_log``.
 """
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from lms import models
 from lms.services import practice as practice_services
+from lms.services import salons as salon_services
+from talent.api import scope_for
 from talent.viewsets.scope import ScopedModelViewSet
 
 LOG_ACTIONS = {
@@ -141,6 +152,49 @@ class CheckInSessionViewSet(ScopedModelViewSet):
     form_fields = ["title", "planned_start", "planned_end", "expected"]
 
 
+class SalonEditView(generic.EditView):
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if self.object.status == models.SalonStatus.DRAFT:
+            url = reverse("lms_salon:publish", args=[self.object.pk])
+            buttons.append(Button(_("发布并开启签到"), url=url, icon_name="upload", priority=5))
+        elif self.object.check_in_session_id:
+            url = reverse("lms:session_detail", args=[self.object.check_in_session_id])
+            buttons.append(Button(_("签到与大屏"), url=url, icon_name="tasks", priority=5))
+        return buttons
+
+
+class SalonPublishView(WagtailAdminTemplateMixin, TemplateView):
+    """Confirm, then publish a drafted salon (opening its attendance check-in)."""
+
+    template_name = "lms/admin/salon_publish.html"
+    page_title = _("发布沙龙")
+    header_icon = "date"
+
+    def dispatch(self, request, *args, pk, **kwargs):
+        self.salon = get_object_or_404(models.Salon.objects.select_related("centre"), pk=pk)
+        if not scope_for(request.user).contains_unit(self.salon.centre):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.salon.title
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(salon=self.salon, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            salon_services.publish_salon(actor=request.user, salon=self.salon)
+        except (ValidationError, PermissionDenied) as error:
+            text = error.messages[0] if isinstance(error, ValidationError) else str(error)
+            messages.error(request, text)
+        else:
+            messages.success(request, _("沙龙已发布，签到已开启。"))
+        return redirect("lms_salon:edit", self.salon.pk)
+
+
 class SalonViewSet(ScopedModelViewSet):
     model = models.Salon
     name = "salons"
@@ -150,6 +204,7 @@ class SalonViewSet(ScopedModelViewSet):
     menu_label = _("能力提升沙龙")
     scope_prefix = "centre__"
     copy_view_enabled = False
+    edit_view_class = SalonEditView
     list_display = ["title", "cycle", "theme", "starts_at", "status"]
     list_filter = ["status", "theme"]
     search_fields = ["title", "venue"]
@@ -167,6 +222,11 @@ class SalonViewSet(ScopedModelViewSet):
         FieldPanel("ce_hours"),
         FieldPanel("judges"),
     ]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("publish/<int:pk>/", SalonPublishView.as_view(), name="publish")
+        ]
 
 
 class RoadshowSlotViewSet(ScopedModelViewSet):

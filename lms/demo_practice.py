@@ -35,6 +35,7 @@ from .models import (
     SignMethod,
 )
 from .services import checkin as checkin_services
+from .services import practice as practice_services
 from .services import salons as salon_services
 from .services.salons import cycle_of, next_cycle
 
@@ -134,14 +135,7 @@ def build_logs(mentorships: list[Mentorship]) -> None:
                 log.reject_reason = "活动内容描述过于简单，请补充服务对象和成效"
             log.save()
             if status == LogStatus.SIGNED:
-                talent.credit_ce_hours(
-                    person=log.person,
-                    hours=log.hours,
-                    source=talent.CESource.MENTORING,
-                    source_ref=f"practice_log:{log.pk}",
-                    earned_on=log.date,
-                    description=log.activity,
-                )
+                practice_services.credit_mentoring_hours(log=log)
 
 
 @transaction.atomic

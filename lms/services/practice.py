@@ -68,7 +68,7 @@ def _pending_logs_of_mentor(actor, log_ids: Iterable[int]) -> list[PracticeLog]:
     if not ids:
         raise ValidationError(_("请至少选择一条学时记录。"))
     logs = list(
-        PracticeLog.objects.select_for_update()
+        PracticeLog.objects.select_for_update(of=("self",))
         .select_related("person__user", "mentorship__mentor")
         .filter(pk__in=ids)
         .order_by("pk")
@@ -80,6 +80,19 @@ def _pending_logs_of_mentor(actor, log_ids: Iterable[int]) -> list[PracticeLog]:
     if any(log.status != LogStatus.PENDING for log in logs):
         raise ValidationError(_("所选记录中有已处理的学时，请刷新后重试。"))
     return logs
+
+
+def credit_mentoring_hours(*, log: PracticeLog, actor=None) -> None:
+    """Signed mentoring hours count towards continuing education, once per log."""
+    talent.credit_ce_hours(
+        person=log.person,
+        hours=log.hours,
+        source=talent.CESource.MENTORING,
+        source_ref=f"practice_log:{log.pk}",
+        earned_on=log.date,
+        description=log.activity,
+        actor=actor,
+    )
 
 
 def after_signing(*, actor, logs: list[PracticeLog]) -> None:
@@ -94,15 +107,7 @@ def after_signing(*, actor, logs: list[PracticeLog]) -> None:
             after={"status": log.status, "method": log.sign_method, "hours": str(log.hours)},
         )
         if log.mentorship_id:
-            talent.credit_ce_hours(
-                person=log.person,
-                hours=log.hours,
-                source=talent.CESource.MENTORING,
-                source_ref=f"practice_log:{log.pk}",
-                earned_on=log.date,
-                description=log.activity,
-                actor=actor,
-            )
+            credit_mentoring_hours(log=log, actor=actor)
         if log.person.user_id:
             talent.notify(
                 recipient=log.person.user,
@@ -216,7 +221,7 @@ def correct_log(*, actor, log: PracticeLog, reason: str, **changes) -> PracticeL
     if unknown:
         raise ValidationError(_("只能更正日期、学时和实践内容。"))
     stored = (
-        PracticeLog.objects.select_for_update()
+        PracticeLog.objects.select_for_update(of=("self",))
         .select_related("person__unit", "person__user", "mentorship__mentor")
         .get(pk=log.pk)
     )

@@ -202,7 +202,7 @@ def confirm(request, pk: int, ticket: str):
     session = get_object_or_404(CheckInSession.objects.select_related("unit"), pk=pk)
     person = talent.person_for_user(request.user)
     existing = None
-    if person is not None:
+    if person is not None and request.method != "POST":  # a POST lets the constraint decide
         existing = session.check_ins.filter(person=person).first()
     if existing is not None:
         return render(

@@ -27,7 +27,8 @@ from talent import api as talent
 class PracticeLogForm(forms.Form):
     mentorship = forms.ModelChoiceField(label=gettext_lazy("导师"), queryset=None, empty_label=None)
     date = forms.DateField(
-        label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     hours = forms.DecimalField(
         label=gettext_lazy("学时"), min_value=Decimal("0.5"), max_value=24, decimal_places=1

@@ -11,7 +11,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from lms.models import RoadshowScore, RoadshowSlot, RubricCriterion, SalonStatus
+from lms.models import (
+    RoadshowScore,
+    RoadshowSlot,
+    RubricCriterion,
+    SalonCalendarPage,
+    SalonStatus,
+)
 from lms.selectors import salons as selectors
 from lms.services import salons as services
 
@@ -22,7 +28,12 @@ def salon_detail(request, pk: int):
     return render(
         request,
         "lms/salons/salon_detail.html",
-        {"salon": salon, "ranking": selectors.ranking(salon), "is_judge": is_judge},
+        {
+            "salon": salon,
+            "ranking": selectors.ranking(salon),
+            "is_judge": is_judge,
+            "calendar": SalonCalendarPage.objects.live().first(),
+        },
     )
 
 

@@ -74,3 +74,18 @@ def login(demo_site):
         page.wait_for_url(f"{demo_site.url}/me/")
 
     return do
+
+
+@pytest.fixture
+def phone(browser):
+    """A page in a phone-sized, touch-enabled Chinese browser context."""
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser):
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    yield context.new_page()
+    context.close()

@@ -1,0 +1,278 @@
+"""Check-in storm: 50 concurrent phones posting valid check-ins to gunicorn.
+
+Starts gunicorn (this venv) on a loopback port over a throwaway SQLite database
+(the one-machine default: WAL, IMMEDIATE transactions), logs in 50 distinct
+people and has each post check-ins to several open sessions at once. The same
+50 clients then hit a trivial Django view (``/healthz``, one ``SELECT 1``)
+served by the same gunicorn in the same run. Prints check-ins/s as a ratio to
+that baseline (goal >= 0.5), the p99 latency, and exits non-zero on any error.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENTS = 50
+SESSIONS = 8  # each client checks in once to each session
+BASELINE_REQUESTS = 8  # per client
+WORKERS = int(os.environ.get("STORM_WORKERS", "2"))  # one per CPU on the 2-CPU runners
+GOAL = 0.5
+
+TMP = Path(tempfile.mkdtemp(prefix="checkin-storm-"))
+(TMP / "bench_settings.py").write_text(
+    "from cms.settings.production import *  # noqa\n"
+    "STORAGES = {**STORAGES, 'staticfiles': "
+    "{'BACKEND': 'django.contrib.staticfiles.storage.StaticFilesStorage'}}\n"
+    "LOGGING = {'version': 1, 'disable_existing_loggers': False}\n"
+    "ROOT_URLCONF = 'bench_urls'\n"
+)
+# The baseline: a trivial view behind the same middleware, reached with the
+# same logged-in session cookie as the check-ins (so both pay for the session
+# and user lookups); /healthz, which skips them, is reported too.
+(TMP / "bench_urls.py").write_text(
+    "from django.contrib.auth.decorators import login_required\n"
+    "from django.http import HttpResponse\n"
+    "from django.urls import include, path\n"
+    "urlpatterns = [\n"
+    "    path('bench/ping', login_required(lambda request: HttpResponse('ok'))),\n"
+    "    path('', include('cms.urls')),\n"
+    "]\n"
+)
+ENV = {
+    **os.environ,
+    "ACADEMY_VAR_DIR": str(TMP),
+    "DJANGO_SETTINGS_MODULE": "bench_settings",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "DATABASE_URL": f"sqlite:///{TMP / 'bench.sqlite3'}",
+    "SECURE_SSL_REDIRECT": "false",
+    "PYTHONPATH": os.pathsep.join([str(TMP), str(ROOT)]),
+}
+os.environ.update(ENV)
+sys.path[:0] = [str(TMP), str(ROOT)]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare():
+    """Migrate, then create people with logins and open sessions (in-process)."""
+    import datetime
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from lms.models import CheckInSession, SessionKind
+    from lms.services.checkin import current_window, ticket_for
+    from talent.models import OrgUnit, Person, UnitKind
+    from tests.factories import UserFactory
+
+    call_command("migrate", verbosity=0)
+    unit = OrgUnit.add_root(name="九龙街道", code="jl", kind=UnitKind.SUBDISTRICT)
+    owner = UserFactory(username="owner")
+    start = timezone.now()
+    sessions = [
+        CheckInSession.objects.create(
+            kind=SessionKind.CLASS,
+            title=f"压力测试课堂{i}",
+            owner=owner,
+            unit=unit,
+            planned_start=start,
+            planned_end=start + datetime.timedelta(hours=2),
+        )
+        for i in range(SESSIONS)
+    ]
+    window = current_window()
+    urls = [reverse("lms:checkin_confirm", args=[s.pk, ticket_for(s, window)]) for s in sessions]
+    cookies = []
+    for i in range(CLIENTS):
+        user = UserFactory(username=f"phone{i}")
+        Person.objects.create(
+            staff_no=f"B{i:04d}", name=f"学员{i}", kind="community_worker", unit=unit, user=user
+        )
+        client = Client()
+        client.force_login(user)
+        cookies.append(client.cookies["sessionid"].value)
+    from django.db import connections
+
+    connections.close_all()
+    return urls, cookies
+
+
+def request(port, method, path, headers=None, body=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.getheader("Set-Cookie") or "", response.read()
+    finally:
+        conn.close()
+
+
+def run_clients(work) -> tuple[float, list[float], list[str]]:
+    """Run ``work(i, latencies, errors)`` in CLIENTS threads started together."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    barrier = threading.Barrier(CLIENTS + 1)
+
+    def target(i):
+        barrier.wait()
+        try:
+            work(i, latencies, errors)
+        except Exception as error:  # noqa: BLE001 - counted as a failure
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    began = time.perf_counter()
+    for t in threads:
+        t.join(timeout=120)
+    return time.perf_counter() - began, latencies, errors
+
+
+def p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+def main() -> int:
+    urls, cookies = prepare()
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "cms.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--backlog",
+            "256",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=ENV,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                if request(port, "GET", "/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            print("gunicorn did not start")
+            return 1
+
+        # Each phone fetches the confirm page once (CSRF cookie + form token).
+        csrf: list[tuple[str, str]] = [("", "")] * CLIENTS
+
+        def warm(i, latencies, errors):
+            status, set_cookie, body = request(
+                port, "GET", urls[0], {"Cookie": f"sessionid={cookies[i]}"}
+            )
+            cookie = re.search(r"csrftoken=([^;]+)", set_cookie)
+            token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+            if status != 200 or not cookie or not token:
+                errors.append(f"warm-up {status}")
+                return
+            csrf[i] = (cookie.group(1), token.group(1).decode())
+
+        _, _, errors = run_clients(warm)
+        if errors:
+            print("warm-up failed:", errors[:3])
+            return 1
+
+        def storm(i, latencies, errors):
+            cookie, token = csrf[i]
+            headers = {
+                "Cookie": f"sessionid={cookies[i]}; csrftoken={cookie}",
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
+            for url in urls:
+                began = time.perf_counter()
+                status, _, body = request(
+                    port, "POST", url, headers, f"csrfmiddlewaretoken={token}"
+                )
+                latencies.append(time.perf_counter() - began)
+                if status != 200 or "签到成功".encode() not in body:
+                    errors.append(f"check-in {status}")
+
+        storm_seconds, storm_latencies, storm_errors = run_clients(storm)
+
+        def baseline(path, with_cookie):
+            def work(i, latencies, errors):
+                headers = {"Cookie": f"sessionid={cookies[i]}"} if with_cookie else {}
+                for _ in range(BASELINE_REQUESTS):
+                    began = time.perf_counter()
+                    status, _, body = request(port, "GET", path, headers)
+                    latencies.append(time.perf_counter() - began)
+                    if status != 200:
+                        errors.append(f"{path} {status}")
+
+            return work
+
+        base_seconds, base_latencies, base_errors = run_clients(baseline("/bench/ping", True))
+        health_seconds, health_latencies, health_errors = run_clients(baseline("/healthz", False))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    from lms.models import CheckIn
+
+    rows = CheckIn.objects.count()
+    expected = CLIENTS * SESSIONS
+    checkins_per_s = len(storm_latencies) / storm_seconds
+    baseline_per_s = len(base_latencies) / base_seconds
+    ratio = checkins_per_s / baseline_per_s
+    errors = storm_errors + base_errors + health_errors
+    errors += [] if rows == expected else [f"rows {rows}"]
+    health_per_s = len(health_latencies) / health_seconds
+    print(
+        f"check-ins: {len(storm_latencies)} in {storm_seconds:.2f}s = {checkins_per_s:.0f}/s, "
+        f"p99 {p99(storm_latencies) * 1000:.0f} ms, rows {rows}/{expected}"
+    )
+    print(
+        f"baseline (logged-in trivial view): {len(base_latencies)} in {base_seconds:.2f}s = "
+        f"{baseline_per_s:.0f}/s, p99 {p99(base_latencies) * 1000:.0f} ms"
+    )
+    print(
+        f"for reference, anonymous /healthz: {health_per_s:.0f}/s "
+        f"(check-ins ratio {checkins_per_s / health_per_s:.2f})"
+    )
+    print(f"checkin_storm: ratio {ratio:.2f} (goal >= {GOAL}), errors {len(errors)} (goal 0)")
+    if errors:
+        print("errors:", errors[:5])
+    return 0 if ratio >= GOAL and not errors else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    finally:
+        shutil.rmtree(TMP, ignore_errors=True)
