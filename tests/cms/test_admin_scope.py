@@ -143,6 +143,7 @@ def test_export_contains_only_scope_without_national_id_and_defuses_formulas(hr_
     assert "工号" in rows[0] and "身份证号" not in rows[0]
     names = [r[1] for r in rows[1:]]
     assert names == ['=HYPERLINK("http://x")']
+    assert rows[1][2] == "社区工作者" and rows[1][8] == "是"  # labels, not stored codes
     cell = sheet.cell(row=2, column=2)
     assert cell.data_type == "s"  # stored as text, never as a formula
     assert sheet.freeze_panes == "A2"
