@@ -6,16 +6,20 @@ import datetime
 import openpyxl
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from playwright.sync_api import expect
 
-from talent import services_placements as svc
+from lms.models import SessionKind
+from lms.services import checkin
 from talent.models import Person, Placement
 
 from .conftest import DESKTOP, PHONE
 
 
 def test_partner_places_a_student_and_downloads_the_transcript(
-    page, demo_site, login, shoot, tmp_path
+    page, browser, demo_site, login, shoot, tmp_path
 ):
+    """Done means: a partner places a student, the student checks in at the host,
+    hours appear, and the transcript matches the signed logs."""
     page.set_viewport_size(DESKTOP)
     login(page, "gaoxiao")
     page.goto(f"{demo_site.url}/partner/placements/")
@@ -23,41 +27,61 @@ def test_partner_places_a_student_and_downloads_the_transcript(
     shoot(page, "partner-placements-desktop")
 
     student = Person.objects.filter(staff_no__startswith="SWU", placements__isnull=True).first()
-    start = timezone.localdate() + datetime.timedelta(days=40)
+    today = timezone.localdate()
     page.get_by_role("link", name="申请实习").click()
     page.get_by_label("学生").select_option(str(student.pk))
     page.get_by_label("实践基地").select_option(label="西南大学·盘龙社区实践基地")
-    page.get_by_label("开始日期").fill(start.isoformat())
-    page.get_by_label("结束日期").fill((start + datetime.timedelta(days=90)).isoformat())
+    page.get_by_label("开始日期").fill(today.isoformat())
+    page.get_by_label("结束日期").fill((today + datetime.timedelta(days=90)).isoformat())
     page.get_by_label("要求学时").fill("96")
     shoot(page, "partner-propose-desktop")
     page.get_by_role("button", name="提交申请").click()
     assert page.get_by_text("实习申请已提交").is_visible()
     assert page.locator(".pill").first.inner_text() == "待审批"
-
     placement = Placement.objects.get(person=student)
-    coordinator = get_user_model().objects.get(username="zuzhi")
-    svc.approve_placement(actor=coordinator, placement=placement)
+
+    # the coordinator approves and starts it in the admin
+    coordinator_context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    admin = coordinator_context.new_page()
+    login(admin, "zuzhi")
+    admin.goto(f"{demo_site.url}/admin/talent/placements/{placement.pk}/decide/")
+    admin.get_by_role("button", name="批准", exact=True).click()
+    expect(admin.get_by_text("已完成：批准")).to_be_visible()
     page.reload()
     assert page.locator(".pill").first.inner_text() == "已批准"
+    admin.get_by_role("button", name="开始实践").click()
+    expect(admin.get_by_text("已完成：开始实践")).to_be_visible()
+    coordinator_context.close()
 
-    # a running placement with signed shift hours
-    running = Placement.objects.filter(person__staff_no__startswith="SWU", status="active").first()
-    page.goto(f"{demo_site.url}/partner/placements/{running.pk}/")
-    hours = page.locator(".big-number").inner_text()
-    assert hours.startswith(str(running.practice_logs.filter(status="signed").count() * 4))
+    # a placement shift at the host: the student checks in, the owner closes it
+    owner = get_user_model().objects.get(username="zuzhi")
+    start = timezone.now().replace(minute=0, second=0, microsecond=0)
+    session = checkin.open_session(
+        actor=owner,
+        kind=SessionKind.PLACEMENT_SHIFT,
+        title="盘龙社区实习班次",
+        planned_start=start,
+        planned_end=start + datetime.timedelta(hours=3),
+        unit=placement.host_unit,
+    )
+    checkin.check_in(session=session, person=student)
+    checkin.close_session(actor=owner, session=session)
+
+    page.reload()
+    assert page.locator(".big-number").inner_text().startswith("3.0")
+    assert page.get_by_role("cell", name="盘龙社区实习班次").is_visible()
     shoot(page, "partner-placement-desktop")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="导出该生成绩单").click()
     download = download_info.value
-    assert download.suggested_filename == f"transcript-{running.person.staff_no}.xlsx"
+    assert download.suggested_filename == f"transcript-{student.staff_no}.xlsx"
     path = tmp_path / download.suggested_filename
     download.save_as(path)
-    book = openpyxl.load_workbook(path)
-    summary, detail = book.worksheets
+    summary, detail = openpyxl.load_workbook(path).worksheets
     row = next(summary.iter_rows(min_row=2, values_only=True))
-    assert row[0] == running.person.staff_no
-    assert float(row[9]) == sum(float(r[4]) for r in detail.iter_rows(min_row=2, values_only=True))
+    assert (row[0], row[1], row[8], row[9]) == (student.staff_no, student.name, 96, 3)
+    logs = list(detail.iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[4], r[5]) for r in logs] == [(student.staff_no, 3, "盘龙社区实习班次")]
 
     page.set_viewport_size(PHONE)
     shoot(page, "partner-placement-phone")
@@ -86,7 +110,7 @@ def test_coordinator_report_screens(page, demo_site, login, shoot):
     page.goto(f"{demo_site.url}/admin/talent/placements/{proposed.pk}/decide/")
     shoot(page, "coordinator-decide-desktop")
     page.get_by_role("button", name="批准", exact=True).click()
-    assert page.get_by_text("已完成：批准").is_visible()
+    expect(page.get_by_text("已完成：批准")).to_be_visible()
     proposed.refresh_from_db()
     assert proposed.status == "approved"
     page.goto(f"{demo_site.url}/admin/talent/rotation-plans/new/")
