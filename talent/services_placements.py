@@ -255,6 +255,21 @@ def withdraw_placement(*, actor, placement: Placement, reason: str) -> Placement
     return placement
 
 
+@transaction.atomic
+def set_supervisor(*, actor, placement: Placement, supervisor: Person | None) -> Placement:
+    """A coordinator names the placement's supervisor/mentor, who must belong to
+    a unit the coordinator manages."""
+    placement = _lock(placement)
+    _require_coordinator(actor, placement.host_unit)
+    if supervisor is not None and not can_coordinate(actor, supervisor.unit):
+        raise PermissionDenied(_("督导须是您管辖范围内的人员。"))
+    before = _state(placement)
+    placement.supervisor = supervisor
+    placement.save()
+    _log(actor, "talent.placement.supervisor", placement, before)
+    return placement
+
+
 # Running --------------------------------------------------------------------
 
 

@@ -58,6 +58,7 @@ PLACEMENT_ACTIONS = {
     "talent.placement.reject": _("不批准实践安排"),
     "talent.placement.withdraw": _("撤回实践安排"),
     "talent.placement.start": _("开始实践"),
+    "talent.placement.supervisor": _("指定督导"),
     "talent.placement.complete": _("结束实践"),
     "talent.placement.evaluate": _("提交四方评估"),
     "talent.placement.evaluated": _("完成四方评估"),

@@ -95,6 +95,25 @@ class PlacementIndexView(generic.IndexView):
         return super().get_base_queryset().select_related("person", "host_unit", "base")
 
 
+class PlacementForm(WagtailAdminModelForm):
+    """Only the supervisor is edited here; every other change is a decision on
+    the placement's page."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        people = selectors.coordinator_scope(for_user).people().exclude(kind="intern")
+        self.fields["supervisor"].queryset = people.order_by("staff_no")
+
+
+class PlacementEditView(generic.EditView):
+    def save_instance(self):
+        return services.set_supervisor(
+            actor=self.request.user,
+            placement=self.object,
+            supervisor=self.form.cleaned_data["supervisor"],
+        )
+
+
 class StatusColumn(Column):
     cell_template_name = "talent/placements/status_cell.html"
 
@@ -148,7 +167,8 @@ class PlacementViewSet(ScopedModelViewSet):
         "status",
         "status_reason",
     ]
-    edit_handler = ObjectList([FieldPanel("supervisor")])
+    edit_view_class = PlacementEditView
+    edit_handler = ObjectList([FieldPanel("supervisor")], base_form_class=PlacementForm)
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [

@@ -239,3 +239,35 @@ def test_coordinator_approves_in_the_admin(client, bases, students):
     assert response.status_code == 302
     p.refresh_from_db()
     assert p.status == "approved"
+
+
+def test_coordinator_names_a_supervisor_through_the_service(client, bases, active, district):
+    mentor = PersonFactory(unit=district["panlong"], name="盘龙督导")
+    outsider = PersonFactory(unit=district["xijiao"], name="西郊社工")
+    client.force_login(bases["coordinator"])
+    url = f"/admin/talent/placements/edit/{active[0].pk}/"
+    assert client.post(url, {"supervisor": outsider.pk}).status_code == 200  # not a choice
+    client.post(url, {"supervisor": mentor.pk})
+    active[0].refresh_from_db()
+    assert active[0].supervisor == mentor
+    from wagtail.models import ModelLogEntry
+
+    assert ModelLogEntry.objects.filter(action="talent.placement.supervisor").exists()
+
+
+def test_coordinator_report_queries_do_not_grow(
+    client, bases, active, students, django_assert_max_num_queries
+):
+    from tests.talent.factories_placements import PlacementFactory
+
+    client.force_login(bases["coordinator"])
+    with django_assert_max_num_queries(40) as few:
+        client.get("/admin/reports/placements/?term=2026-spring")
+    for _i in range(15):
+        PlacementFactory(
+            person=PersonFactory(unit=bases["swu"].unit, kind="intern"),
+            base=bases["longquan"],
+            status="active",
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/admin/reports/placements/?term=2026-spring")
