@@ -27,15 +27,15 @@ from talent import api as talent
 from talent import partner_students as students
 from talent import selectors_placements as placements
 from talent import services_placements as services
+from talent.forms_placements import EvaluationForm
 from talent.models import (
-    RUBRIC,
     EvaluationParty,
     Placement,
     PlacementStatus,
     term_of,
 )
 from talent.models.people import Gender
-from talent.models.placements import RUBRIC_MAX, term_label
+from talent.models.placements import term_label
 from talent.spreadsheets import xlsx_response
 from talent.viewsets.imports import SpreadsheetImportView
 
@@ -72,24 +72,6 @@ class ProposeForm(forms.Form):
         self.fields["base"].queryset = placements.bases_for_partner(scope)
 
 
-class EvaluationForm(forms.Form):
-    comment = forms.CharField(
-        label=gettext_lazy("评语"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [(i, str(i)) for i in range(1, RUBRIC_MAX + 1)]
-        for key, label in RUBRIC:
-            self.fields[key] = forms.TypedChoiceField(
-                label=label, choices=choices, coerce=int, widget=forms.RadioSelect
-            )
-        self.order_fields([key for key, _label in RUBRIC] + ["comment"])
-
-    def scores(self) -> dict:
-        return {key: self.cleaned_data[key] for key, _label in RUBRIC}
-
-
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("原因"), max_length=300)
 
@@ -110,7 +92,8 @@ def _term_choices(qs) -> list[tuple[str, str]]:
     return [(t, term_label(t)) for t in sorted(terms, reverse=True) if t]
 
 
-def _rows_with_hours(qs) -> list[dict]:
+def placement_rows(qs) -> list[dict]:
+    """Each placement with its signed hours and pace (one hours query)."""
     rows = list(qs)
     hours = lms.signed_hours_by_placement(p.pk for p in rows)
     today = timezone.localdate()
@@ -150,7 +133,7 @@ def partner_placements(request):
         request,
         "partner/placements.html",
         {
-            "rows": _rows_with_hours(page.object_list),
+            "rows": placement_rows(page.object_list),
             "page": page,
             "terms": terms,
             "term": term,
@@ -172,7 +155,7 @@ def partner_student(request, pk: int):
     return render(
         request,
         "partner/student.html",
-        {"student": student, "rows": _rows_with_hours(qs), "nav": "students"},
+        {"student": student, "rows": placement_rows(qs), "nav": "students"},
     )
 
 
@@ -232,7 +215,7 @@ def partner_placement(request, pk: int):
         else:
             messages.success(request, _("高校评价已提交。"))
             return redirect("partner_placement", pk=pk)
-    row = _rows_with_hours([placement])[0]
+    row = placement_rows([placement])[0]
     return render(
         request,
         "partner/placement.html",

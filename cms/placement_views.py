@@ -8,41 +8,26 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms import api as lms
 from talent import api as talent
 from talent import selectors_placements as selectors
 from talent import services_placements as services
+from talent.forms_placements import EvaluationForm
 from talent.models import EvaluationParty, PlacementStatus
 
-from .partner import EvaluationForm
+from .partner import placement_rows
 
 EVALUABLE = (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
 
 
 def _cards(placements, party: str) -> list[dict]:
-    rows = list(placements)
-    hours = lms.signed_hours_by_placement(p.pk for p in rows)
-    today = timezone.localdate()
-    cards = []
-    for p in rows:
-        pace = selectors.pace(p, hours[p.pk], today)
-        given = {e.party for e in p.evaluations.all()}
-        cards.append(
-            {
-                "p": p,
-                "signed": pace.signed,
-                "percent": min(int(pace.signed * 100 / p.required_hours), 100)
-                if p.required_hours
-                else 0,
-                "behind": p.status == PlacementStatus.ACTIVE and selectors.is_behind(pace),
-                "can_evaluate": p.status in EVALUABLE and party not in given,
-                "party": party,
-            }
-        )
-    return cards
+    rows = placement_rows(placements)
+    for row in rows:
+        given = {e.party for e in row["placement"].evaluations.all()}
+        row["can_evaluate"] = row["placement"].status in EVALUABLE and party not in given
+        row["party"] = party
+    return rows
 
 
 @login_required

@@ -18,15 +18,14 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from talent import selectors_placements as selectors
 from talent import services_placements as services
+from talent.forms_placements import EvaluationForm
 from talent.models import (
-    RUBRIC,
     EvaluationParty,
     Placement,
     PlacementStatus,
     PracticeBase,
     University,
 )
-from talent.models.placements import RUBRIC_MAX
 
 from .rotation import RotationPlanViewSet
 from .scope import ScopedModelViewSet
@@ -183,19 +182,6 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("原因"), max_length=300, required=False)
 
 
-class HostEvaluationForm(forms.Form):
-    comment = forms.CharField(label=gettext_lazy("评语"), required=False, widget=forms.Textarea)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [(i, str(i)) for i in range(1, RUBRIC_MAX + 1)]
-        for key, label in RUBRIC:
-            self.fields[key] = forms.TypedChoiceField(
-                label=label, choices=choices, coerce=int, widget=forms.RadioSelect
-            )
-        self.order_fields([key for key, _label in RUBRIC] + ["comment"])
-
-
 ACTIONS = {
     "approve": lambda actor, p, reason: services.approve_placement(actor=actor, placement=p),
     "reject": lambda actor, p, reason: services.reject_placement(
@@ -240,19 +226,18 @@ def decide(request, pk: int):
         and placement.status in (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
         and services.may_evaluate_as(request.user, placement, EvaluationParty.HOST)
     )
-    evaluation_form = HostEvaluationForm(prefix="eval") if may_evaluate else None
+    evaluation_form = EvaluationForm(prefix="eval") if may_evaluate else None
     if request.method == "POST":
         try:
             if request.POST.get("action") == "evaluate" and may_evaluate:
-                evaluation_form = HostEvaluationForm(request.POST, prefix="eval")
+                evaluation_form = EvaluationForm(request.POST, prefix="eval")
                 if evaluation_form.is_valid():
-                    data = evaluation_form.cleaned_data
                     services.submit_evaluation(
                         actor=request.user,
                         placement=placement,
                         party=EvaluationParty.HOST,
-                        scores={key: data[key] for key, _label in RUBRIC},
-                        comment=data["comment"],
+                        scores=evaluation_form.scores(),
+                        comment=evaluation_form.cleaned_data["comment"],
                     )
                     messages.success(request, _("实践单位评价已提交。"))
                     return redirect(url)
