@@ -281,6 +281,10 @@ LOG_HEADINGS = [
 ]
 
 
+# column widths that suit both sheets (summary, signed logs)
+TRANSCRIPT_WIDTHS = {1: 12, 2: 10, 3: 18, 4: 32, 5: 16, 6: 30, 7: 12, 8: 18, 9: 10, 10: 12}
+
+
 def transcript_sheets(qs) -> list[tuple[str, list, list]]:
     """Summary per placement and every signed log, from the same signed logs
     the portal shows, so the totals and the detail always agree."""
@@ -345,7 +349,7 @@ def partner_transcript(request):
     elif term := request.GET.get("term"):
         qs = qs.filter(term=term)
         name = f"transcript-{term}"
-    return xlsx_response(name, transcript_sheets(qs), widths={2: 12, 4: 24, 5: 20, 6: 30})
+    return xlsx_response(name, transcript_sheets(qs), widths=TRANSCRIPT_WIDTHS)
 
 
 # Students -------------------------------------------------------------------

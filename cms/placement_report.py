@@ -48,6 +48,9 @@ def coordinator_report(user, term: str | None = None) -> CoordinatorReport:
     )
 
 
+REPORT_WIDTHS = {1: 32, 2: 24, 3: 18, 4: 16, 5: 12, 6: 12, 7: 12, 8: 12}
+
+
 def _sheets(report: CoordinatorReport):
     return [
         (
@@ -113,7 +116,7 @@ def report_view(request):
     term = request.GET.get("term") or None
     report = coordinator_report(request.user, term)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(f"placements-{report.term}", _sheets(report))
+        return xlsx_response(f"placements-{report.term}", _sheets(report), widths=REPORT_WIDTHS)
     return TemplateResponse(
         request,
         "cms/placement_report.html",
