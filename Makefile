@@ -12,7 +12,7 @@ PORT ?= 8000
 APT_PACKAGES := chromium fonts-noto-cjk gettext postgresql libreoffice-calc-nogui poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install system-deps messages i18n-check lint check migrate demo serve \
+.PHONY: help install system-deps messages messages-update i18n-check lint check migrate demo serve \
         test test-sqlite test-pg test-browser bench screenshots clean
 
 help:
@@ -44,16 +44,24 @@ system-deps:
 messages: install
 	$(MANAGE) compilemessages -i $(VENV) -i var -v 0
 
-# Every string we mark for translation has an English translation.
-i18n-check: install
+# Regenerate the English catalogue from the source (then translate what is new).
+messages-update: install
 	$(MANAGE) makemessages -l en --no-location --no-obsolete -i $(VENV) -i var -i bench -v 0
-	@untranslated=$$(msgattrib --untranslated --no-obsolete locale/en/LC_MESSAGES/django.po | grep -c '^msgid' || true); \
-	fuzzy=$$(msgattrib --only-fuzzy --no-obsolete locale/en/LC_MESSAGES/django.po | grep -c '^msgid' || true); \
-	if [ "$$untranslated$$fuzzy" != "00" ]; then \
-	  echo "locale/en: untranslated or fuzzy strings:"; \
-	  msgattrib --untranslated --no-obsolete locale/en/LC_MESSAGES/django.po | grep '^msgid'; \
-	  msgattrib --only-fuzzy --no-obsolete locale/en/LC_MESSAGES/django.po | grep '^msgid'; exit 1; fi
-	$(MAKE) -s messages
+	@msgattrib --untranslated --no-obsolete $(PO) | grep '^msgid' || echo "all strings translated"
+
+# Every string we mark for translation has an English translation, and the
+# committed catalogue matches the source. Leaves the tree as it found it.
+PO := locale/en/LC_MESSAGES/django.po
+i18n-check: install
+	@cp $(PO) var/django.po.orig
+	@$(MANAGE) makemessages -l en --no-location --no-obsolete -i $(VENV) -i var -i bench -v 0
+	@bad=$$(msgattrib --untranslated --no-obsolete $(PO) | grep '^msgid' ; msgattrib --only-fuzzy --no-obsolete $(PO) | grep '^msgid'); \
+	stale=$$(diff <(grep -v POT-Creation-Date var/django.po.orig) <(grep -v POT-Creation-Date $(PO)) >/dev/null || echo yes); \
+	cp var/django.po.orig $(PO); \
+	if [ -n "$$bad" ]; then echo "locale/en: untranslated or fuzzy strings (run make messages-update, translate them):"; echo "$$bad"; exit 1; fi; \
+	if [ -n "$$stale" ]; then echo "locale/en is out of date with the source: run make messages-update and commit it"; exit 1; fi
+	@echo "i18n: every string has an English translation"
+	@$(MAKE) -s messages
 
 lint: install
 	$(VENV)/bin/ruff check .

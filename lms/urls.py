@@ -21,6 +21,7 @@ urlpatterns = [
     path("sessions/<int:pk>/attendance.xlsx", checkin.export_attendance, name="session_export"),
     # the QR target (short, so the code stays coarse) and the confirm step
     path("c/<int:pk>/", checkin.scan, name="checkin_scan"),
+    path("c/<int:pk>/out/", checkin.check_out, name="checkin_out"),
     path("c/<int:pk>/<str:ticket>/", checkin.confirm, name="checkin_confirm"),
     # salons
     path("salons/<int:pk>/", salons.salon_detail, name="salon_detail"),

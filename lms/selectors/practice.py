@@ -40,8 +40,10 @@ def signed_mentor_hours(
 
 def logs_of(person) -> QuerySet[PracticeLog]:
     """A person's own logs, newest first, with what the list shows."""
-    return PracticeLog.objects.filter(person=person).select_related(
-        "mentorship__mentor", "signed_by"
+    return (
+        PracticeLog.objects.filter(person=person)
+        .select_related("mentorship__mentor", "signed_by")
+        .prefetch_related("evidence")
     )
 
 
@@ -62,6 +64,7 @@ def pending_for_mentor(user) -> QuerySet[PracticeLog]:
     return (
         PracticeLog.objects.filter(status=LogStatus.PENDING, mentorship__mentor__user=user)
         .select_related("person__unit", "mentorship")
+        .prefetch_related("evidence")
         .order_by("date", "id")
     )
 

@@ -16,8 +16,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
-from lms.models import LogStatus, Mentorship, PracticeLog, SignMethod
+from lms.models import LogStatus, Mentorship, PracticeEvidence, PracticeLog, SignMethod
 from talent import api as talent
 
 LOG_QR_SALT = "lms.practice.log-qr"
@@ -39,8 +40,11 @@ def log_practice(
     hours: Decimal,
     activity: str,
     mentorship: Mentorship | None = None,
+    photo=None,
+    place: str = "",
 ) -> PracticeLog:
-    """A learner records their own hours; they wait for the mentor's sign-off."""
+    """A learner records their own hours, optionally with a photo as evidence
+    (its EXIF time is kept); they wait for the mentor's sign-off."""
     person = _own_person(actor)
     if mentorship is not None and mentorship.mentee_id != person.pk:
         raise PermissionDenied(_("只能登记自己的帮带学时。"))
@@ -56,10 +60,37 @@ def log_practice(
     )
     log.full_clean()
     log.save()
+    if photo is not None:
+        evidence = PracticeEvidence(log=log, photo=photo, place=place, taken_at=photo_time(photo))
+        evidence.full_clean(exclude=["log"])
+        evidence.save()
     talent.record_audit(
         actor=actor, action="lms.practice.create", obj=log, after=talent.snapshot(log)
     )
     return log
+
+
+EXIF_IFD = 0x8769
+EXIF_DATETIME_ORIGINAL = 36867
+EXIF_DATETIME = 306
+
+
+def photo_time(photo) -> datetime.datetime | None:
+    """When the photo was taken, from its EXIF data (camera local time), if present."""
+    try:
+        photo.seek(0)
+        with Image.open(photo) as image:
+            exif = image.getexif()
+            text = exif.get_ifd(EXIF_IFD).get(EXIF_DATETIME_ORIGINAL) or exif.get(EXIF_DATETIME)
+    except (OSError, ValueError, SyntaxError):
+        return None
+    finally:
+        photo.seek(0)
+    try:
+        taken = datetime.datetime.strptime(str(text).strip(), "%Y:%m:%d %H:%M:%S")
+    except (TypeError, ValueError):
+        return None
+    return timezone.make_aware(taken)
 
 
 def _pending_logs_of_mentor(actor, log_ids: Iterable[int]) -> list[PracticeLog]:

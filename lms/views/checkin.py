@@ -226,3 +226,22 @@ def confirm(request, pk: int, ticket: str):
     except services.CheckInRefused as error:
         return _refused(request, session, error)
     return render(request, "lms/checkin/confirm.html", {"session": session, "person": person})
+
+
+@login_required
+@require_POST
+def check_out(request, pk: int):
+    """Leaving early or late: hours then run from check-in to check-out."""
+    session = get_object_or_404(CheckInSession, pk=pk)
+    person = talent.person_for_user(request.user)
+    if person is None:
+        raise Http404
+    try:
+        row = services.check_out(session=session, person=person)
+    except services.CheckInRefused as error:
+        return _refused(request, session, error)
+    return render(
+        request,
+        "lms/checkin/confirmed.html",
+        {"session": session, "check_in": row, "created": False},
+    )

@@ -23,6 +23,8 @@ from lms.selectors import practice as selectors
 from lms.services import practice as services
 from talent import api as talent
 
+MAX_PHOTO_BYTES = 8 * 1024 * 1024
+
 
 class PracticeLogForm(forms.Form):
     mentorship = forms.ModelChoiceField(label=gettext_lazy("导师"), queryset=None, empty_label=None)
@@ -34,6 +36,14 @@ class PracticeLogForm(forms.Form):
         label=gettext_lazy("学时"), min_value=Decimal("0.5"), max_value=24, decimal_places=1
     )
     activity = forms.CharField(label=gettext_lazy("实践内容"), max_length=200)
+    photo = forms.ImageField(label=gettext_lazy("佐证照片（可选）"), required=False)
+    place = forms.CharField(label=gettext_lazy("拍摄地点（可选）"), max_length=120, required=False)
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and photo.size > MAX_PHOTO_BYTES:
+            raise forms.ValidationError(_("照片不能超过 8 MB。"))
+        return photo
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,7 +64,7 @@ def _person_or_403(request) -> talent.Person:
 def my_practice(request):
     """My practice hours: totals, the form to log hours, and every log's status."""
     person = _person_or_403(request)
-    form = PracticeLogForm(request.POST or None, person=person)
+    form = PracticeLogForm(request.POST or None, request.FILES or None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
             services.log_practice(actor=request.user, **form.cleaned_data)

@@ -293,3 +293,17 @@ def test_session_detail_queries_do_not_grow(client, district, django_assert_max_
             assert client.get(reverse("lms:session_detail", args=[session.pk])).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_check_out_from_the_phone_is_optional_and_once(client, session, mentoring):
+    mentee = mentoring["mentees"][0]
+    client.force_login(mentee.user)
+    url = reverse("lms:checkin_out", args=[session.pk])
+    refused = client.post(url)
+    assert "还没有签到" in refused.content.decode()
+    services.check_in(session=session, person=mentee)
+    first = client.post(url)
+    assert "签退时间" in first.content.decode()
+    stamp = CheckIn.objects.get(person=mentee).checked_out_at
+    client.post(url)
+    assert CheckIn.objects.get(person=mentee).checked_out_at == stamp

@@ -228,3 +228,54 @@ def test_my_practice_page_queries_do_not_grow(client, mentoring, django_assert_m
         counts.append(len(captured))
     assert counts[0] == counts[1]
     assert "出示二维码给导师签核" in response.content.decode()
+
+
+def test_learner_logs_hours_with_a_photo_and_its_exif_time(client, mentoring, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[306] = "2026:11:20 15:42:10"
+    Image.new("RGB", (40, 30), "red").save(buffer, "JPEG", exif=exif)
+    photo = SimpleUploadedFile("visit.jpg", buffer.getvalue(), content_type="image/jpeg")
+    mentee = mentoring["mentees"][0]
+    client.force_login(mentee.user)
+    response = client.post(
+        reverse("lms:my_practice"),
+        {
+            "mentorship": mentoring["mentorships"][0].pk,
+            "date": (timezone.localdate() - datetime.timedelta(days=3)).isoformat(),
+            "hours": "2",
+            "activity": "独居老人走访",
+            "photo": photo,
+            "place": "盘龙社区 3 栋",
+        },
+    )
+    assert response.status_code == 302
+    evidence = PracticeLog.objects.get(person=mentee).evidence.get()
+    assert evidence.place == "盘龙社区 3 栋"
+    assert timezone.localtime(evidence.taken_at).strftime("%Y-%m-%d %H:%M") == "2026-11-20 15:42"
+    client.force_login(mentoring["mentor_user"])
+    assert "佐证照片" in client.get(reverse("lms:mentor_home")).content.decode()
+
+
+def test_a_non_image_upload_is_refused(client, mentoring):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(mentoring["mentees"][0].user)
+    response = client.post(
+        reverse("lms:my_practice"),
+        {
+            "mentorship": mentoring["mentorships"][0].pk,
+            "date": (timezone.localdate() - datetime.timedelta(days=3)).isoformat(),
+            "hours": "2",
+            "activity": "走访",
+            "photo": SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg"),
+        },
+    )
+    assert response.status_code == 200
+    assert not PracticeLog.objects.filter(person=mentoring["mentees"][0]).exists()
