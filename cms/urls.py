@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from . import partner, placement_views, views
 
 urlpatterns = [
     # Wagtail's site history filters log entries by model permission only, which would
@@ -33,9 +33,30 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/notifications/", views.notifications, name="notifications"),
     path("me/notifications/read/", views.notifications_read, name="notifications_read"),
+    path("me/placements/", placement_views.my_placements, name="my_placements"),
+    path(
+        "me/placements/<int:pk>/evaluate/<str:party>/",
+        placement_views.evaluate_placement,
+        name="evaluate_placement",
+    ),
     path("learn/", include("lms.urls")),
     path("partner/", views.partner_home, name="partner_home"),
-    path("partner/students/<int:pk>/", views.partner_student, name="partner_student"),
+    path("partner/students/<int:pk>/", partner.partner_student, name="partner_student"),
+    path("partner/students/new/", partner.partner_student_add, name="partner_student_add"),
+    path(
+        "partner/students/import/",
+        partner.PartnerStudentImportView.as_view(),
+        name="partner_student_import",
+    ),
+    path("partner/placements/", partner.partner_placements, name="partner_placements"),
+    path("partner/placements/new/", partner.partner_propose, name="partner_propose"),
+    path("partner/placements/<int:pk>/", partner.partner_placement, name="partner_placement"),
+    path(
+        "partner/placements/<int:pk>/withdraw/",
+        partner.partner_withdraw,
+        name="partner_withdraw",
+    ),
+    path("partner/transcript.xlsx", partner.partner_transcript, name="partner_transcript"),
 ]
 
 if settings.DEBUG:

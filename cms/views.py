@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -91,12 +91,3 @@ def partner_home(request):
         "partner/home.html",
         {"universities": scope.units().filter(depth=1), "page": page, "query": query},
     )
-
-
-@login_required
-def partner_student(request, pk: int):
-    scope = _partner_scope(request)
-    student = scope.people().select_related("unit").filter(pk=pk).first()
-    if student is None:
-        raise Http404
-    return render(request, "partner/student.html", {"student": student})

@@ -1,5 +1,15 @@
 """The lms app's public face: cms imports from here."""
 
+from .selectors.placements import (
+    signed_hours_by_placement,
+    signed_logs_for_placement,
+    signed_logs_for_placements,
+)
 from .selectors.practice import signed_mentor_hours
 
-__all__ = ["signed_mentor_hours"]
+__all__ = [
+    "signed_hours_by_placement",
+    "signed_logs_for_placement",
+    "signed_logs_for_placements",
+    "signed_mentor_hours",
+]

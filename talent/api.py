@@ -26,6 +26,7 @@ from .selectors import (
     unread_notification_count,
     user_roles,
 )
+from .selectors_placements import placements_on_shift
 from .services import (
     create_org_unit,
     credit_ce_hours,
@@ -46,6 +47,7 @@ __all__ = [
     "current_grade",
     "evaluate_people",
     "held_certificates",
+    "placements_on_shift",
     "CEHourEntry",
     "CESource",
     "credit_ce_hours",

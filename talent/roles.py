@@ -21,6 +21,14 @@ HR_RECORDS = [
     ("talent", "promotionreview", ["add", "change", "view"]),
 ]
 
+# Organisers and district admins coordinate practice bases and placements.
+PLACEMENT_COORDINATION = [
+    ("talent", "university", ["view"]),
+    ("talent", "practicebase", ["add", "change", "view"]),
+    ("talent", "placement", ["view", "change"]),
+    ("talent", "rotationplan", ["add", "view"]),
+]
+
 # role -> [(app_label, model, [actions])]
 ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
     Role.LEARNER: [],
@@ -41,6 +49,7 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
         ADMIN,
         ("talent", "orgunit", ["view"]),
         ("talent", "person", ["view"]),
+        *PLACEMENT_COORDINATION,
         ("lms", "checkinsession", ["view"]),
         ("lms", "salon", ["add", "change", "view"]),
         ("lms", "roadshowslot", ["add", "change", "view", "delete"]),
@@ -52,6 +61,7 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
         ("talent", "orgunit", ["add", "change", "view", "delete"]),
         ("talent", "person", ["add", "change", "view", "delete"]),
         ("talent", "scopegrant", ["add", "change", "view", "delete"]),
+        *PLACEMENT_COORDINATION,
         ("lms", "mentorship", ["add", "view"]),
         ("lms", "practicelog", ["view"]),
         ("lms", "checkinsession", ["view"]),

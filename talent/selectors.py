@@ -59,30 +59,29 @@ def _minimal(paths: list[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
+def _grants(user) -> list[tuple[str, str]]:
+    """Every (role, unit path) the user holds: one query per request, cached on the user."""
+    grants = user.__dict__.get("_academy_grants")
+    if grants is None:
+        grants = list(ScopeGrant.objects.filter(user=user).values_list("role", "unit__path"))
+        user.__dict__["_academy_grants"] = grants
+    return grants
+
+
 def scope_for(user, roles: tuple[Role, ...] = ADMIN_ROLES) -> Scope:
-    """The subtrees ``user`` holds any of ``roles`` over. Cached on the user object."""
+    """The subtrees ``user`` holds any of ``roles`` over (no query after the first)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope(paths=())
     if user.is_superuser:
         return Scope(paths=(), everything=True)
-    cache = user.__dict__.setdefault("_academy_scope_cache", {})
-    key = tuple(sorted(roles))
-    if key not in cache:
-        paths = ScopeGrant.objects.filter(user=user, role__in=roles).values_list(
-            "unit__path", flat=True
-        )
-        cache[key] = Scope(paths=_minimal(list(paths)))
-    return cache[key]
+    wanted = set(roles)
+    return Scope(paths=_minimal([path for role, path in _grants(user) if role in wanted]))
 
 
 def user_roles(user) -> set[str]:
     if not user.is_authenticated:
         return set()
-    cache = user.__dict__.setdefault("_academy_roles_cache", None)
-    if cache is None:
-        cache = set(ScopeGrant.objects.filter(user=user).values_list("role", flat=True))
-        user.__dict__["_academy_roles_cache"] = cache
-    return cache
+    return {role for role, _path in _grants(user)}
 
 
 def person_for_user(user) -> Person | None:

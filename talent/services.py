@@ -127,6 +127,7 @@ def grant_role(*, actor, user, role: Role, unit: OrgUnit) -> ScopeGrant:
     if role == Role.PARTNER and unit.kind != UnitKind.UNIVERSITY:
         raise ValidationError(_("高校合作方只能授权到高校单位。"))
     grant, created = ScopeGrant.objects.get_or_create(user=user, role=role, unit=unit)
+    user.__dict__.pop("_academy_grants", None)  # the per-request scope cache
     user.groups.add(Group.objects.get(name=ROLE_GROUP_NAMES[Role(role)]))
     if created:
         audit.record(
@@ -156,6 +157,7 @@ def update_grant(*, actor, grant: ScopeGrant) -> ScopeGrant:
 
 
 def _sync_group(user, role) -> None:
+    user.__dict__.pop("_academy_grants", None)
     if not ScopeGrant.objects.filter(user=user, role=role).exists():
         user.groups.remove(Group.objects.get(name=ROLE_GROUP_NAMES[Role(role)]))
 

@@ -24,6 +24,7 @@ from .viewsets.ladder import (
     PromotionReviewViewSet,
 )
 from .viewsets.people import TalentViewSetGroup
+from .viewsets.placements import PlacementViewSetGroup
 from .viewsets.reports import CEPaceReportView, CertificationReportView, LadderReportView
 
 
@@ -110,6 +111,33 @@ report_urls = (
     ],
     "talent_reports",
 )
+
+
+PLACEMENT_ACTIONS = {
+    "talent.placement.propose": _("提出实习申请"),
+    "talent.placement.approve": _("批准实践安排"),
+    "talent.placement.reject": _("不批准实践安排"),
+    "talent.placement.withdraw": _("撤回实践安排"),
+    "talent.placement.start": _("开始实践"),
+    "talent.placement.supervisor": _("指定督导"),
+    "talent.placement.complete": _("结束实践"),
+    "talent.placement.evaluate": _("提交四方评估"),
+    "talent.placement.evaluated": _("完成四方评估"),
+    "talent.placement.close_evaluation": _("关闭评估"),
+    "talent.rotation.plan": _("制定轮岗计划"),
+}
+
+
+@hooks.register("register_log_actions")
+def register_placement_actions(actions):
+    for action, label in PLACEMENT_ACTIONS.items():
+        formatter = type("Formatter", (ChangeFormatter,), {"label": label})
+        actions.register_action(action)(formatter)
+
+
+@hooks.register("register_admin_viewset")
+def register_placement_viewsets():
+    return PlacementViewSetGroup()
 
 
 @hooks.register("register_admin_urls")

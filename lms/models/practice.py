@@ -106,6 +106,14 @@ class PracticeLog(models.Model):
         blank=True,
         related_name="practice_log",
     )
+    placement = models.ForeignKey(
+        "talent.Placement",
+        verbose_name=_("实践安排"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="practice_logs",
+    )
     status = models.CharField(
         _("状态"), max_length=10, choices=LogStatus.choices, default=LogStatus.PENDING
     )
@@ -153,6 +161,7 @@ class PracticeLog(models.Model):
         indexes = [
             models.Index(fields=["person", "status", "date"], name="practice_log_person_status"),
             models.Index(fields=["mentorship", "status"], name="practice_log_mentorship"),
+            models.Index(fields=["placement", "status"], name="practice_log_placement"),
         ]
 
     def __str__(self) -> str:

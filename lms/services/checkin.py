@@ -257,8 +257,8 @@ def practice_links(session: CheckInSession, rows: list[CheckIn]) -> dict[int, di
     """What each check-in's practice log links to, keyed by check-in id.
 
     The one place that knows how a session relates to a log: a mentor session
-    links the mentee's current mentorship with the owner. (A placement shift
-    adds its placement here.)
+    links the mentee's current mentorship with the owner; a placement shift links
+    each attendee's approved or active placement at the session's unit.
     """
     links: dict[int, dict] = {row.pk: {} for row in rows}
     if session.kind == SessionKind.MENTOR_SESSION:
@@ -271,6 +271,12 @@ def practice_links(session: CheckInSession, rows: list[CheckIn]) -> dict[int, di
         }
         for row in rows:
             links[row.pk]["mentorship"] = mentorships.get(row.person_id)
+    elif session.kind == SessionKind.PLACEMENT_SHIFT:
+        # a shift at the host counts toward each attendee's placement there
+        day = timezone.localdate(session.planned_start)
+        placements = talent.placements_on_shift(session.unit, day, [r.person_id for r in rows])
+        for row in rows:
+            links[row.pk]["placement"] = placements.get(row.person_id)
     return links
 
 

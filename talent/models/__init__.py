@@ -25,11 +25,35 @@ from .ladder import (
 from .notifications import Notification
 from .org import OrgUnit, UnitKind
 from .people import EducationLevel, Person, PersonKind
+from .placements import (
+    RUBRIC,
+    EvaluationParty,
+    Placement,
+    PlacementEvaluation,
+    PlacementKind,
+    PlacementStatus,
+    PracticeBase,
+    RotationPlan,
+    RotationStage,
+    University,
+    term_of,
+)
 
 __all__ = [
     "PASSING_RESULTS",
     "AnnualAssessment",
     "AssessmentResult",
+    "term_of",
+    "RUBRIC",
+    "EvaluationParty",
+    "Placement",
+    "PlacementEvaluation",
+    "PlacementKind",
+    "PlacementStatus",
+    "PracticeBase",
+    "RotationPlan",
+    "RotationStage",
+    "University",
     "CEHourEntry",
     "CESource",
     "CertLevel",

@@ -1,9 +1,11 @@
 from django.core.management.base import BaseCommand
 
 from cms.site_setup import build_demo_pages
+from lms import demo_placements as lms_demo_placements
 from lms import demo_practice
 from talent import demo as talent_demo
 from talent import demo_hr
+from talent import demo_placements as talent_demo_placements
 
 
 class Command(BaseCommand):
@@ -14,6 +16,8 @@ class Command(BaseCommand):
         talent_demo.build()
         demo_practice.build()
         demo_hr.build()
+        talent_demo_placements.build()
+        lms_demo_placements.build()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Logins (password for all: {talent_demo.DEMO_PASSWORD}):"

@@ -1,0 +1,139 @@
+"""Admin for rotation plans 轮岗计划: organisers plan a cohort's rotation
+through host units, a number of weeks at each, in one step."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from talent import selectors_placements as selectors
+from talent import services_placements as services
+from talent.models import OrgUnit, PersonKind, RotationPlan
+
+STAGES = 4
+STAGE_HEADINGS = [_("第 1 站"), _("第 2 站"), _("第 3 站"), _("第 4 站")]
+
+
+class RotationPlanForm(WagtailAdminModelForm):
+    people = forms.ModelMultipleChoiceField(
+        label=_("轮岗学员"),
+        queryset=None,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text=_("按住 Ctrl（Mac 上按 ⌘）可多选。"),
+    )
+    supervisor = forms.ModelChoiceField(label=_("督导/导师"), queryset=None, required=False)
+    stage1_unit = forms.ModelChoiceField(
+        label=_("第 1 站"), queryset=OrgUnit.objects.none(), required=True
+    )
+    stage1_weeks = forms.IntegerField(label=_("周数"), min_value=1, max_value=52, required=True)
+    stage2_unit = forms.ModelChoiceField(
+        label=_("第 2 站"), queryset=OrgUnit.objects.none(), required=False
+    )
+    stage2_weeks = forms.IntegerField(label=_("周数"), min_value=1, max_value=52, required=False)
+    stage3_unit = forms.ModelChoiceField(
+        label=_("第 3 站"), queryset=OrgUnit.objects.none(), required=False
+    )
+    stage3_weeks = forms.IntegerField(label=_("周数"), min_value=1, max_value=52, required=False)
+    stage4_unit = forms.ModelChoiceField(
+        label=_("第 4 站"), queryset=OrgUnit.objects.none(), required=False
+    )
+    stage4_weeks = forms.IntegerField(label=_("周数"), min_value=1, max_value=52, required=False)
+
+    class Meta:
+        model = RotationPlan
+        fields = ["name", "start", "weekly_hours"]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        scope = selectors.coordinator_scope(for_user)
+        people = scope.people().exclude(kind=PersonKind.INTERN).filter(is_active=True)
+        self.fields["people"].queryset = people.select_related("unit").order_by("staff_no")
+        self.fields["supervisor"].queryset = people.order_by("staff_no")
+        units = scope.units().order_by("path")
+        for n in range(1, STAGES + 1):
+            self.fields[f"stage{n}_unit"].queryset = units
+
+    def stages(self) -> list:
+        result = []
+        for n in range(1, STAGES + 1):
+            unit = self.cleaned_data.get(f"stage{n}_unit")
+            weeks = self.cleaned_data.get(f"stage{n}_weeks")
+            if unit and weeks:
+                result.append((unit, weeks))
+        return result
+
+
+class RotationPlanCreateView(generic.CreateView):
+    def is_valid(self, form):
+        if not super().is_valid(form):
+            return False
+        data = form.cleaned_data
+        try:
+            self.created = services.create_rotation_plan(
+                actor=self.request.user,
+                name=data["name"],
+                start=data["start"],
+                weekly_hours=data["weekly_hours"],
+                people=list(data["people"]),
+                stages=form.stages(),
+                supervisor=data.get("supervisor"),
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+            for message in messages:
+                form.add_error(None, message)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
+            return False
+        return True
+
+    def save_instance(self):
+        return self.created
+
+
+class RotationPlanIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        # plans whose stages lie in the user's coordinator scope
+        scope = selectors.coordinator_scope(self.request.user)
+        return (
+            super()
+            .get_base_queryset()
+            .filter(scope.q("stages__host_unit__"))
+            .distinct()
+            .select_related("created_by")
+        )
+
+
+class RotationPlanViewSet(ModelViewSet):
+    model = RotationPlan
+    name = "rotation_plans"
+    url_prefix = "talent/rotation-plans"
+    url_namespace = "talent_rotationplan"
+    icon = "redirect"
+    menu_label = _("轮岗计划")
+    add_view_class = RotationPlanCreateView
+    index_view_class = RotationPlanIndexView
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    # organisers may add and view plans; without change/delete permissions the
+    # edit and delete views stay closed (a plan is changed through its placements)
+    list_display = ["name", "start", "weekly_hours", "created_by", "created_at"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldRowPanel([FieldPanel("start"), FieldPanel("weekly_hours")]),
+            FieldPanel("people"),
+            FieldPanel("supervisor"),
+            *[
+                MultiFieldPanel(
+                    [FieldRowPanel([FieldPanel(f"stage{n}_unit"), FieldPanel(f"stage{n}_weeks")])],
+                    heading=STAGE_HEADINGS[n - 1],
+                )
+                for n in range(1, STAGES + 1)
+            ],
+        ],
+        base_form_class=RotationPlanForm,
+    )

@@ -1,0 +1,1 @@
+from tests.talent.conftest import bases, students  # noqa: F401 - shared fixtures

@@ -1,0 +1,42 @@
+"""Factories for universities, practice bases and placements."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+
+from talent.models import (
+    Placement,
+    PlacementKind,
+    PlacementStatus,
+    PracticeBase,
+    University,
+)
+
+
+class UniversityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = University
+        django_get_or_create = ("unit",)
+
+
+class PracticeBaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PracticeBase
+
+    name = factory.Sequence(lambda n: f"实践基地{n}")
+    agreement_start = datetime.date(2025, 9, 1)
+    agreement_end = datetime.date(2028, 8, 31)
+    capacity_per_term = 2
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Placement
+
+    kind = PlacementKind.INTERN
+    host_unit = factory.LazyAttribute(lambda p: p.base.host_unit)
+    start = datetime.date(2026, 3, 2)
+    end = datetime.date(2026, 6, 26)
+    required_hours = Decimal("120")
+    status = PlacementStatus.PROPOSED
