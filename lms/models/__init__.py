@@ -1,5 +1,5 @@
 # Each sub-domain has its own module; import its models here.
-from .cases import CaseSubmission, CaseTask, CaseCriterion, CaseCriterionScore, SubmissionStatus
+from .cases import CaseCriterion, CaseCriterionScore, CaseSubmission, CaseTask, SubmissionStatus
 from .courses import (
     CourseFormat,
     CourseIndexPage,

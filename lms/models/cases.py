@@ -4,19 +4,30 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel
 
 from talent.models import Person
 
 from .programme import Stage
 
 
-class CaseTask(models.Model):
+class CaseTask(ClusterableModel):
     stage = models.ForeignKey(
         Stage, verbose_name=_("培养阶段"), on_delete=models.CASCADE, related_name="case_tasks"
     )
     title = models.CharField(_("任务名称"), max_length=120)
     brief = models.TextField(_("任务说明"))
     order = models.PositiveSmallIntegerField(_("排序"), default=1)
+
+    panels = [
+        FieldPanel("stage"),
+        FieldPanel("title"),
+        FieldPanel("brief"),
+        FieldPanel("order"),
+        InlinePanel("criteria", label=_("评分量表"), min_num=1),
+    ]
 
     class Meta:
         verbose_name = _("案例任务")
@@ -32,7 +43,7 @@ class CaseCriterion(models.Model):
     score band looks like. A criterion is scored 0–100; the total is the
     weighted mean."""
 
-    task = models.ForeignKey(
+    task = ParentalKey(
         CaseTask, verbose_name=_("案例任务"), on_delete=models.CASCADE, related_name="criteria"
     )
     name = models.CharField(_("评分维度"), max_length=60)
@@ -42,13 +53,16 @@ class CaseCriterion(models.Model):
     descriptors = models.TextField(_("评分说明"), blank=True, help_text=_("优秀/合格/不足的表现。"))
     order = models.PositiveSmallIntegerField(_("排序"), default=1)
 
+    panels = [FieldPanel("name"), FieldPanel("weight"), FieldPanel("descriptors")]
+
     class Meta:
         verbose_name = _("评分维度")
         verbose_name_plural = _("评分量表")
         ordering = ["task", "order", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(weight__gte=1, weight__lte=100), name="case_criterion_weight_range"
+                condition=models.Q(weight__gte=1, weight__lte=100),
+                name="case_criterion_weight_range",
             ),
         ]
 
@@ -79,7 +93,10 @@ class CaseSubmission(models.Model):
         _("附件"), upload_to="case-submissions/%Y/%m/", blank=True, max_length=200
     )
     status = models.CharField(
-        _("状态"), max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.SUBMITTED
+        _("状态"),
+        max_length=10,
+        choices=SubmissionStatus.choices,
+        default=SubmissionStatus.SUBMITTED,
     )
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     reviewer = models.ForeignKey(
@@ -124,6 +141,11 @@ class CaseSubmission(models.Model):
     def __str__(self) -> str:
         return f"{self.person} · {self.task} v{self.version}"
 
+    @property
+    def unit(self):
+        """Where the submission sits in the org tree: its author's unit (scope)."""
+        return self.person.unit
+
 
 class CaseCriterionScore(models.Model):
     submission = models.ForeignKey(
@@ -140,7 +162,9 @@ class CaseCriterionScore(models.Model):
         verbose_name = _("维度得分")
         verbose_name_plural = _("维度得分")
         constraints = [
-            models.UniqueConstraint(fields=["submission", "criterion"], name="case_criterion_score_once"),
+            models.UniqueConstraint(
+                fields=["submission", "criterion"], name="case_criterion_score_once"
+            ),
             models.CheckConstraint(
                 condition=models.Q(score__gte=0, score__lte=100), name="case_criterion_score_range"
             ),

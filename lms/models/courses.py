@@ -131,7 +131,10 @@ class Enrollment(models.Model):
         CoursePage, verbose_name=_("课程"), on_delete=models.CASCADE, related_name="enrollments"
     )
     source = models.CharField(
-        _("报名方式"), max_length=10, choices=EnrollmentSource.choices, default=EnrollmentSource.SELF
+        _("报名方式"),
+        max_length=10,
+        choices=EnrollmentSource.choices,
+        default=EnrollmentSource.SELF,
     )
     enrolled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -51,9 +51,7 @@ class Question(models.Model):
             models.Index(fields=["level", "subject", "kind", "is_active"], name="question_pick"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(answer=""), name="question_has_answer"
-            ),
+            models.CheckConstraint(condition=~models.Q(answer=""), name="question_has_answer"),
         ]
 
     def __str__(self) -> str:

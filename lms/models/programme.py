@@ -93,12 +93,12 @@ class Stage(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.tier.name} · {self.get_kind_display()}"
+
     def save(self, *args, **kwargs):
         self.order = STAGE_ORDER[StageKind(self.kind)]
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return f"{self.tier.name} · {self.get_kind_display()}"
 
 
 class CohortKind(models.TextChoices):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import Http404
 
-from ..models import CaseCriterionScore, CaseSubmission, CaseTask, Cohort, SubmissionStatus
+from ..models import CaseCriterionScore, CaseSubmission, CaseTask, SubmissionStatus
 from ..permissions import is_mentor_of, mentee_ids_query, organiser_scope, person_of
 
 

@@ -19,9 +19,11 @@ from ..permissions import person_of
 
 def _lesson_counts(parent_paths_under: str, depth: int) -> Counter:
     """Live lessons per course path, from one query over the page tree."""
-    paths = LessonPage.objects.live().filter(
-        path__startswith=parent_paths_under, depth=depth
-    ).values_list("path", flat=True)
+    paths = (
+        LessonPage.objects.live()
+        .filter(path__startswith=parent_paths_under, depth=depth)
+        .values_list("path", flat=True)
+    )
     return Counter(path[: -LessonPage.steplen] for path in paths)
 
 

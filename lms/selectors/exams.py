@@ -28,9 +28,7 @@ def blueprints_for(person) -> list[ExamBlueprint]:
 def attempt_for_user(user, pk: int) -> ExamAttempt:
     """An attempt the user may see: their own; a mentee's for their mentor; one
     of a person in scope for an organiser. Anything else is a 404."""
-    attempt = (
-        ExamAttempt.objects.select_related("blueprint", "person__unit").filter(pk=pk).first()
-    )
+    attempt = ExamAttempt.objects.select_related("blueprint", "person__unit").filter(pk=pk).first()
     if attempt is None:
         raise Http404
     own = person_of(user)
@@ -74,9 +72,7 @@ def attempt_topics(attempt: ExamAttempt) -> list[TopicScore]:
 
 
 def history(person, limit: int = 20) -> list[ExamAttempt]:
-    return list(
-        ExamAttempt.objects.filter(person=person).select_related("blueprint")[:limit]
-    )
+    return list(ExamAttempt.objects.filter(person=person).select_related("blueprint")[:limit])
 
 
 def weak_topics(person, limit: int = 8) -> list[TopicScore]:
@@ -129,10 +125,8 @@ def cohort_exam_report(cohort: Cohort) -> dict:
         .annotate(n=Count("pk"), best=Max("score"), avg=Avg("score"), total=Sum("max_score"))
     }
     rows = []
-    for person_id, name, staff_no in (
-        cohort.memberships.order_by("person__staff_no").values_list(
-            "person_id", "person__name", "person__staff_no"
-        )
+    for person_id, name, staff_no in cohort.memberships.order_by("person__staff_no").values_list(
+        "person_id", "person__name", "person__staff_no"
     ):
         r = per_person.get(person_id)
         rows.append(

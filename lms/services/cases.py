@@ -143,9 +143,9 @@ def review_submission(
         },
     )
     if submission.person.user_id:
-        title = (
-            _("案例《%(task)s》已通过") if approve else _("案例《%(task)s》被退回修改")
-        ) % {"task": submission.task.title}
+        title = (_("案例《%(task)s》已通过") if approve else _("案例《%(task)s》被退回修改")) % {
+            "task": submission.task.title
+        }
         talent.notify(
             recipient=submission.person.user,
             title=title,

@@ -41,7 +41,9 @@ def enrol_cohort(*, actor, cohort: Cohort, courses: list[CoursePage]) -> int:
     if actor is not None:
         require_organiser(actor, cohort.unit)
     return _enrol_people(
-        actor=actor, person_ids=cohort.memberships.values_list("person_id", flat=True), courses=courses
+        actor=actor,
+        person_ids=cohort.memberships.values_list("person_id", flat=True),
+        courses=courses,
     )
 
 
@@ -55,9 +57,7 @@ def _enrol_people(*, actor, person_ids, courses) -> int:
     )
     user = actor if getattr(actor, "is_authenticated", False) else None
     new = [
-        Enrollment(
-            person_id=pid, course_id=cid, source=EnrollmentSource.COHORT, enrolled_by=user
-        )
+        Enrollment(person_id=pid, course_id=cid, source=EnrollmentSource.COHORT, enrolled_by=user)
         for pid in person_ids
         for cid in course_ids
         if (pid, cid) not in existing

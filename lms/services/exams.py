@@ -28,7 +28,9 @@ class ExamClosed(ValidationError):
 
 
 def normalise_choice(value: str, *, kind: str, option_count: int) -> str:
-    letters = "".join(sorted({c for c in (value or "").upper() if c in OPTION_LETTERS[:option_count]}))
+    letters = "".join(
+        sorted({c for c in (value or "").upper() if c in OPTION_LETTERS[:option_count]})
+    )
     if kind == QuestionKind.SINGLE and len(letters) > 1:
         raise ValidationError(_("单项选择题只能选一个答案。"))
     return letters

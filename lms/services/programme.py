@@ -64,3 +64,45 @@ def remove_member(*, actor, cohort: Cohort, person: talent.Person) -> None:
             obj=cohort,
             before={"person": person.staff_no},
         )
+
+
+@transaction.atomic
+def save_cohort(*, actor, cohort: Cohort, mentors=None, blueprints=None) -> Cohort:
+    """Create or update a cohort. The organiser must manage its unit, before and
+    after the change, so a cohort cannot be moved out of (or into) a subtree the
+    organiser does not manage."""
+    creating = cohort.pk is None
+    require_organiser(actor, cohort.unit)
+    before: dict = {}
+    if not creating:
+        stored = Cohort.objects.select_for_update().select_related("unit").get(pk=cohort.pk)
+        require_organiser(actor, stored.unit)
+        before = talent.snapshot(stored)
+    cohort.full_clean()
+    cohort.save()
+    if mentors is not None:
+        cohort.mentors.set(mentors)
+    if blueprints is not None:
+        cohort.exam_blueprints.set(blueprints)
+    after = talent.snapshot(cohort)
+    if creating:
+        talent.record_audit(actor=actor, action="lms.cohort.create", obj=cohort, after=after)
+    else:
+        changed = [k for k in after if before.get(k) != after.get(k)]
+        talent.record_audit(
+            actor=actor,
+            action="lms.cohort.edit",
+            obj=cohort,
+            before={k: before.get(k) for k in changed},
+            after={k: after[k] for k in changed},
+        )
+    return cohort
+
+
+@transaction.atomic
+def delete_cohort(*, actor, cohort: Cohort) -> None:
+    require_organiser(actor, cohort.unit)
+    talent.record_audit(
+        actor=actor, action="lms.cohort.delete", obj=cohort, before=talent.snapshot(cohort)
+    )
+    cohort.delete()

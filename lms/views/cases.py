@@ -68,9 +68,7 @@ def mentor_home(request):
 @login_required
 def review_submission(request, pk: int):
     submission = selectors.submission_for_user(request.user, pk)
-    can_review = submission.status == "submitted" and is_mentor_of(
-        request.user, submission.person
-    )
+    can_review = submission.status == "submitted" and is_mentor_of(request.user, submission.person)
     criteria = list(submission.task.criteria.all())
     errors = []
     if request.method == "POST":
@@ -93,7 +91,9 @@ def review_submission(request, pk: int):
         except ValidationError as error:
             errors = error.messages
         else:
-            messages.success(request, _("已通过该案例。") if approve else _("已退回，学员会收到通知。"))
+            messages.success(
+                request, _("已通过该案例。") if approve else _("已退回，学员会收到通知。")
+            )
             return redirect("lms:mentor")
     for criterion in criteria:
         criterion.posted = request.POST.get(f"score_{criterion.pk}", "")

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from cms.site_setup import build_demo_pages
+from lms import demo as lms_demo
 from talent import demo as talent_demo
 
 
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         build_demo_pages()
         talent_demo.build()
+        lms_demo.build()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Logins (password for all: {talent_demo.DEMO_PASSWORD}):"

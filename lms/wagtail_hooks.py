@@ -1,0 +1,31 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.log_actions import LogFormatter
+
+from .viewsets.programme import LearningViewSetGroup
+
+ACTIONS = {
+    "lms.course.enrol": _("报名课程"),
+    "lms.course.complete": _("完成课程"),
+    "lms.exam.submit": _("模拟考试交卷"),
+    "lms.case.submit": _("提交案例"),
+    "lms.case.approve": _("案例评阅通过"),
+    "lms.case.return": _("案例退回修改"),
+    "lms.cohort.create": _("新建培养班级"),
+    "lms.cohort.edit": _("修改培养班级"),
+    "lms.cohort.delete": _("删除培养班级"),
+    "lms.cohort.add_members": _("添加班级学员"),
+    "lms.cohort.remove_member": _("移出班级学员"),
+}
+
+
+@hooks.register("register_log_actions")
+def register_lms_programme_actions(actions):
+    for action, label in ACTIONS.items():
+        formatter = type("Formatter", (LogFormatter,), {"label": label})
+        actions.register_action(action)(formatter)
+
+
+@hooks.register("register_admin_viewset")
+def register_learning_viewsets():
+    return LearningViewSetGroup()
