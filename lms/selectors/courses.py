@@ -58,6 +58,7 @@ def catalogue(*, index: CourseIndexPage, params, user) -> dict:
         "subjects": ExamSubject.choices,
         "formats": CourseFormat.choices,
         "selected": {"tier": tier, "subject": subject, "format": course_format},
+        "tab": "learn",
     }
 
 
@@ -81,6 +82,7 @@ def course_detail(*, course: CoursePage, user) -> dict:
         "done_count": len(done),
         "percent": int(len(done) * 100 / len(lessons)) if lessons else 0,
         "learner": person,
+        "tab": "learn",
     }
 
 
@@ -103,6 +105,7 @@ def lesson_detail(*, lesson: LessonPage, user) -> dict:
         "previous_lesson": siblings[position - 1] if position > 0 else None,
         "next_lesson": siblings[position + 1] if position + 1 < len(siblings) else None,
         "learner": person,
+        "tab": "learn",
     }
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -79,7 +80,7 @@ def complete_lesson(request, pk: int):
         messages.success(
             request,
             _("恭喜完成课程《%(title)s》，已计入 %(hours)s 继续教育学时。")
-            % {"title": course.title, "hours": course.ce_hours},
+            % {"title": course.title, "hours": floatformat(course.ce_hours, -1)},
         )
         return redirect(course.url)
     following = lesson.get_next_siblings().live().first()
