@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
@@ -41,32 +42,66 @@ def signed_mentor_hours(person_ids: Iterable[int]) -> dict[int, Decimal]:
 
 
 @dataclass
-class StageProgress:
+class StageRequirements:
+    """What one stage asks for, resolved once per report (labels translated
+    once, not once per member)."""
+
     stage: Stage
     courses: list[CoursePage]
-    courses_done: set[int]
+    course_ids: frozenset[int]
     tasks: list[CaseTask]
-    tasks_done: set[int]
+    task_ids: frozenset[int]
     hours_required: Decimal
+    label: str
+    units_required: int
+
+    @classmethod
+    def of(cls, stage: Stage) -> StageRequirements:
+        courses = list(stage.courses.all())
+        tasks = list(stage.case_tasks.all())
+        hours = stage.required_mentor_hours
+        return cls(
+            stage=stage,
+            courses=courses,
+            course_ids=frozenset(c.pk for c in courses),
+            tasks=tasks,
+            task_ids=frozenset(t.pk for t in tasks),
+            hours_required=hours,
+            label=str(stage.get_kind_display()),
+            units_required=len(courses) + len(tasks) + (1 if hours > 0 else 0),
+        )
+
+
+@dataclass
+class StageProgress:
+    requirements: StageRequirements
+    courses_done: frozenset[int]
+    tasks_done: frozenset[int]
     hours_done: Decimal
 
     @property
+    def stage(self) -> Stage:
+        return self.requirements.stage
+
+    @property
     def units_required(self) -> int:
-        return len(self.courses) + len(self.tasks) + (1 if self.hours_required > 0 else 0)
+        return self.requirements.units_required
 
     @property
     def units_done(self) -> Decimal:
         done = Decimal(len(self.courses_done) + len(self.tasks_done))
-        if self.hours_required > 0:
-            done += min(self.hours_done / self.hours_required, Decimal("1"))
+        required = self.requirements.hours_required
+        if required > 0:
+            done += min(self.hours_done / required, Decimal("1"))
         return done
 
     @property
     def is_complete(self) -> bool:
+        r = self.requirements
         return (
-            len(self.courses_done) == len(self.courses)
-            and len(self.tasks_done) == len(self.tasks)
-            and self.hours_done >= self.hours_required
+            len(self.courses_done) == len(r.courses)
+            and len(self.tasks_done) == len(r.tasks)
+            and self.hours_done >= r.hours_required
         )
 
     @property
@@ -77,17 +112,18 @@ class StageProgress:
 
     @property
     def missing(self) -> list[str]:
+        r = self.requirements
         result = []
-        courses = [c.title for c in self.courses if c.pk not in self.courses_done]
+        courses = [c.title for c in r.courses if c.pk not in self.courses_done]
         if courses:
             result.append(_("完成课程：%(items)s") % {"items": "、".join(courses)})
-        tasks = [t.title for t in self.tasks if t.pk not in self.tasks_done]
+        tasks = [t.title for t in r.tasks if t.pk not in self.tasks_done]
         if tasks:
             result.append(_("案例通过评阅：%(items)s") % {"items": "、".join(tasks)})
-        if self.hours_done < self.hours_required:
+        if self.hours_done < r.hours_required:
             result.append(
                 _("导师帮带学时还差 %(hours)s 小时")
-                % {"hours": _hours(self.hours_required - self.hours_done)}
+                % {"hours": _hours(r.hours_required - self.hours_done)}
             )
         return result
 
@@ -100,8 +136,9 @@ def _hours(value: Decimal) -> str:
 class MemberProgress:
     person: talent.Person
     stages: list[StageProgress] = field(default_factory=list)
+    finished_label: str = ""
 
-    @property
+    @cached_property
     def current(self) -> StageProgress | None:
         """The first stage not yet complete; None once every stage is done."""
         return next((s for s in self.stages if not s.is_complete), None)
@@ -113,9 +150,9 @@ class MemberProgress:
     @property
     def stage_label(self) -> str:
         current = self.current
-        return current.stage.get_kind_display() if current else _("已结业")
+        return current.requirements.label if current else self.finished_label
 
-    @property
+    @cached_property
     def percent(self) -> int:
         required = sum(s.units_required for s in self.stages)
         if not required:
@@ -165,24 +202,29 @@ def progress_for(stages: list[Stage], people: QuerySet | list) -> list[MemberPro
     needs_hours = any(s.required_mentor_hours > 0 for s in stages)
     hours = signed_mentor_hours([p.pk for p in persons]) if needs_hours else {}
 
+    requirements = [StageRequirements.of(stage) for stage in stages]
+    finished = str(_("已结业"))
+    zero = Decimal("0")
     result = []
     for person in persons:
-        member = MemberProgress(person=person)
-        for stage in stages:
-            courses = list(stage.courses.all())
-            tasks = list(stage.case_tasks.all())
-            member.stages.append(
-                StageProgress(
-                    stage=stage,
-                    courses=courses,
-                    courses_done={c.pk for c in courses} & done_courses[person.pk],
-                    tasks=tasks,
-                    tasks_done={t.pk for t in tasks} & done_tasks[person.pk],
-                    hours_required=stage.required_mentor_hours,
-                    hours_done=hours.get(person.pk, Decimal("0")),
-                )
+        courses_done = done_courses.get(person.pk, frozenset())
+        tasks_done = done_tasks.get(person.pk, frozenset())
+        hours_done = hours.get(person.pk, zero)
+        result.append(
+            MemberProgress(
+                person=person,
+                finished_label=finished,
+                stages=[
+                    StageProgress(
+                        requirements=r,
+                        courses_done=r.course_ids & courses_done,
+                        tasks_done=r.task_ids & tasks_done,
+                        hours_done=hours_done,
+                    )
+                    for r in requirements
+                ],
             )
-        result.append(member)
+        )
     return result
 
 

@@ -31,13 +31,20 @@ def course_index() -> CourseIndexPage:
     return index
 
 
-def make_course(title: str, *, lessons: int = 2, hours: str = "2", tier=None, **fields) -> CoursePage:
+def make_course(
+    title: str, *, lessons: int = 2, hours: str = "2", tier=None, **fields
+) -> CoursePage:
     index = course_index()
     index.refresh_from_db()
     slug = f"c{CoursePage.objects.count() + 1}"
     course = index.add_child(
         instance=CoursePage(
-            title=title, slug=slug, summary=f"{title}简介", ce_hours=Decimal(hours), tier=tier, **fields
+            title=title,
+            slug=slug,
+            summary=f"{title}简介",
+            ce_hours=Decimal(hours),
+            tier=tier,
+            **fields,
         )
     )
     for i in range(1, lessons + 1):
@@ -51,7 +58,9 @@ def lessons_of(course: CoursePage) -> list[LessonPage]:
 
 def make_task(stage: Stage, title: str = "社区走访报告", weights=(60, 40)) -> CaseTask:
     task = CaseTask(stage=stage, title=title, brief="完成一次入户走访并撰写报告。")
-    task.criteria = [CaseCriterion(name=f"维度{i}", weight=w, order=i) for i, w in enumerate(weights, 1)]
+    task.criteria = [
+        CaseCriterion(name=f"维度{i}", weight=w, order=i) for i, w in enumerate(weights, 1)
+    ]
     task.save()
     return task
 
@@ -92,20 +101,34 @@ def make_cohort(tier, unit, *, name="2026年新入职培养班", mentors=(), **f
     return cohort
 
 
-def make_questions(subject="comprehensive", level="assistant", singles=6, multiples=3, topics=("伦理", "个案")):
+def make_questions(
+    subject="comprehensive", level="assistant", singles=6, multiples=3, topics=("伦理", "个案")
+):
     made = []
     for i in range(singles):
         made.append(
             Question(
-                level=level, subject=subject, topic=topics[i % len(topics)], kind=QuestionKind.SINGLE,
-                stem=f"单选题{i}", options=["甲", "乙", "丙", "丁"], answer="B", explanation="选乙。",
+                level=level,
+                subject=subject,
+                topic=topics[i % len(topics)],
+                kind=QuestionKind.SINGLE,
+                stem=f"单选题{i}",
+                options=["甲", "乙", "丙", "丁"],
+                answer="B",
+                explanation="选乙。",
             )
         )
     for i in range(multiples):
         made.append(
             Question(
-                level=level, subject=subject, topic=topics[i % len(topics)], kind=QuestionKind.MULTIPLE,
-                stem=f"多选题{i}", options=["甲", "乙", "丙", "丁", "戊"], answer="ACD", explanation="甲丙丁。",
+                level=level,
+                subject=subject,
+                topic=topics[i % len(topics)],
+                kind=QuestionKind.MULTIPLE,
+                stem=f"多选题{i}",
+                options=["甲", "乙", "丙", "丁", "戊"],
+                answer="ACD",
+                explanation="甲丙丁。",
             )
         )
     return Question.objects.bulk_create(made)

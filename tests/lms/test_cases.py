@@ -16,54 +16,86 @@ def scores_for(task, *values):
     return {c.pk: v for c, v in zip(task.criteria.all(), values, strict=True)}
 
 
-def test_submission_notifies_the_cohort_mentor(cohort, learner_user, learner, programme, mentor_user):
+def test_submission_notifies_the_cohort_mentor(
+    cohort, learner_user, learner, programme, mentor_user
+):
     submission = submit_case(actor=learner_user, person=learner, task=programme["task"], text=TEXT)
     assert (submission.version, submission.status) == (1, SubmissionStatus.SUBMITTED)
     note = Notification.objects.get(recipient=mentor_user)
     assert learner.name in note.title and str(submission.pk) in note.url
 
 
-def test_no_second_version_while_one_waits_or_after_approval(cohort, learner_user, learner, programme, mentor_user):
+def test_no_second_version_while_one_waits_or_after_approval(
+    cohort, learner_user, learner, programme, mentor_user
+):
     task = programme["task"]
     submission = submit_case(actor=learner_user, person=learner, task=task, text=TEXT)
     with pytest.raises(ValidationError):
         submit_case(actor=learner_user, person=learner, task=task, text=TEXT)
     review_submission(
-        actor=mentor_user, submission=submission, approve=True, comment="", scores=scores_for(task, 90, 80)
+        actor=mentor_user,
+        submission=submission,
+        approve=True,
+        comment="",
+        scores=scores_for(task, 90, 80),
     )
     with pytest.raises(ValidationError):
         submit_case(actor=learner_user, person=learner, task=task, text=TEXT)
 
 
-def test_return_needs_a_comment_and_keeps_history(cohort, learner_user, learner, programme, mentor_user):
+def test_return_needs_a_comment_and_keeps_history(
+    cohort, learner_user, learner, programme, mentor_user
+):
     task = programme["task"]
     first = submit_case(actor=learner_user, person=learner, task=task, text=TEXT)
     with pytest.raises(ValidationError):
         review_submission(actor=mentor_user, submission=first, approve=False, comment=" ")
-    review_submission(actor=mentor_user, submission=first, approve=False, comment="请补充风险评估。")
+    review_submission(
+        actor=mentor_user, submission=first, approve=False, comment="请补充风险评估。"
+    )
     assert Notification.objects.filter(recipient=learner_user, title__contains="退回").exists()
-    second = submit_case(actor=learner_user, person=learner, task=task, text=TEXT + "已补充风险评估。")
+    second = submit_case(
+        actor=learner_user, person=learner, task=task, text=TEXT + "已补充风险评估。"
+    )
     assert second.version == 2
     review_submission(
-        actor=mentor_user, submission=second, approve=True, comment="很好", scores=scores_for(task, 90, 75)
+        actor=mentor_user,
+        submission=second,
+        approve=True,
+        comment="很好",
+        scores=scores_for(task, 90, 75),
     )
     second.refresh_from_db()
     assert second.total_score == Decimal("84.0")  # 90×60% + 75×40%
     assert list(
-        CaseSubmission.objects.filter(person=learner).order_by("version").values_list("status", flat=True)
+        CaseSubmission.objects.filter(person=learner)
+        .order_by("version")
+        .values_list("status", flat=True)
     ) == ["returned", "approved"]
     assert Notification.objects.filter(recipient=learner_user, title__contains="已通过").exists()
 
 
-def test_approval_needs_every_criterion_scored_in_range(cohort, learner_user, learner, programme, mentor_user):
+def test_approval_needs_every_criterion_scored_in_range(
+    cohort, learner_user, learner, programme, mentor_user
+):
     task = programme["task"]
     submission = submit_case(actor=learner_user, person=learner, task=task, text=TEXT)
     first = task.criteria.first()
     with pytest.raises(ValidationError):
-        review_submission(actor=mentor_user, submission=submission, approve=True, comment="", scores={first.pk: 90})
+        review_submission(
+            actor=mentor_user,
+            submission=submission,
+            approve=True,
+            comment="",
+            scores={first.pk: 90},
+        )
     with pytest.raises(ValidationError):
         review_submission(
-            actor=mentor_user, submission=submission, approve=True, comment="", scores=scores_for(task, 90, 101)
+            actor=mentor_user,
+            submission=submission,
+            approve=True,
+            comment="",
+            scores=scores_for(task, 90, 101),
         )
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.SUBMITTED
@@ -77,7 +109,9 @@ def test_a_version_is_reviewed_once(cohort, learner_user, learner, programme, me
         review_submission(actor=mentor_user, submission=submission, approve=False, comment="再改改")
 
 
-def test_only_the_cohort_mentor_reviews(cohort, learner_user, learner, other_learner, programme, stranger_mentor):
+def test_only_the_cohort_mentor_reviews(
+    cohort, learner_user, learner, other_learner, programme, stranger_mentor
+):
     submission = submit_case(actor=learner_user, person=learner, task=programme["task"], text=TEXT)
     for actor in (stranger_mentor, learner_user, other_learner.user):
         with pytest.raises(PermissionDenied):
@@ -104,7 +138,18 @@ def test_too_short_or_unsafe_uploads_are_refused(cohort, learner_user, learner, 
         )
 
 
-def test_who_sees_a_submission(client, cohort, learner_user, learner, other_learner, programme, mentor_user, stranger_mentor, organiser, yjp_organiser):
+def test_who_sees_a_submission(
+    client,
+    cohort,
+    learner_user,
+    learner,
+    other_learner,
+    programme,
+    mentor_user,
+    stranger_mentor,
+    organiser,
+    yjp_organiser,
+):
     submission = submit_case(actor=learner_user, person=learner, task=programme["task"], text=TEXT)
     url = f"/learn/mentor/submissions/{submission.pk}/"
     for user, status in (
@@ -124,11 +169,15 @@ def test_who_sees_a_submission(client, cohort, learner_user, learner, other_lear
     assert TEXT not in body
 
 
-def test_review_through_the_mentor_page(client, cohort, learner_user, learner, programme, mentor_user, stranger_mentor):
+def test_review_through_the_mentor_page(
+    client, cohort, learner_user, learner, programme, mentor_user, stranger_mentor
+):
     task = programme["task"]
     submission = submit_case(actor=learner_user, person=learner, task=task, text=TEXT)
     client.force_login(stranger_mentor)
-    form = {"decision": "approve", "comment": "好"} | {f"score_{c.pk}": "90" for c in task.criteria.all()}
+    form = {"decision": "approve", "comment": "好"} | {
+        f"score_{c.pk}": "90" for c in task.criteria.all()
+    }
     assert client.post(f"/learn/mentor/submissions/{submission.pk}/", form).status_code == 404
     client.force_login(mentor_user)
     assert learner.name in client.get("/learn/mentor/").content.decode()

@@ -9,11 +9,6 @@ from tests.lms.factories_programme import lessons_of, make_course
 pytestmark = pytest.mark.django_db
 
 
-def finish(user, person, course):
-    results = [complete_lesson(actor=user, person=person, lesson=l) for l in lessons_of(course)]
-    return results[-1]
-
-
 def test_cohort_members_are_enrolled_in_the_tier_courses(cohort, learner, programme):
     enrollments = Enrollment.objects.filter(person=learner)
     assert {e.course_id for e in enrollments} == {c.pk for c in programme["courses"]}
@@ -46,7 +41,9 @@ def test_nobody_completes_lessons_for_someone_else(cohort, learner_user, other_l
         complete_lesson(actor=learner_user, person=other_learner, lesson=lesson)
 
 
-def test_course_completes_with_its_last_lesson_and_credits_hours_once(cohort, learner_user, learner, programme):
+def test_course_completes_with_its_last_lesson_and_credits_hours_once(
+    cohort, learner_user, learner, programme
+):
     course = programme["courses"][0]
     first, second = lessons_of(course)
     assert complete_lesson(actor=learner_user, person=learner, lesson=first) == (True, False)

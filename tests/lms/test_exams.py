@@ -52,7 +52,9 @@ def by_kind(attempt):
     ],
 )
 def test_scoring_follows_the_national_exam_rules(kind, chosen, points):
-    question = Question(kind=kind, answer="B" if kind == "single" else "ACD", options=list("甲乙丙丁戊"))
+    question = Question(
+        kind=kind, answer="B" if kind == "single" else "ACD", options=list("甲乙丙丁戊")
+    )
     blueprint = make_blueprint()
     assert score_answer(question=question, chosen=chosen, blueprint=blueprint) == Decimal(points)
 

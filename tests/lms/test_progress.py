@@ -53,7 +53,9 @@ def test_stages_advance_with_facts(cohort, learner_user, learner, programme, men
     assert not progress.is_complete
 
 
-def test_a_tier_without_mentor_hours_completes(cohort, learner_user, learner, programme, mentor_user):
+def test_a_tier_without_mentor_hours_completes(
+    cohort, learner_user, learner, programme, mentor_user
+):
     programme["mentor"].required_mentor_hours = Decimal("0")
     programme["mentor"].save()
     programme["case"].case_tasks.all().delete()
@@ -82,7 +84,12 @@ def grow(cohort, district, programme, count: int) -> None:
     """Add ``count`` members with some completed courses, in bulk."""
     start = Person.objects.count()
     people = Person.objects.bulk_create(
-        Person(staff_no=f"G{start + i:06d}", name=f"学员{i}", kind="community_worker", unit=district["panlong"])
+        Person(
+            staff_no=f"G{start + i:06d}",
+            name=f"学员{i}",
+            kind="community_worker",
+            unit=district["panlong"],
+        )
         for i in range(count)
     )
     CohortMembership.objects.bulk_create(CohortMembership(cohort=cohort, person=p) for p in people)
@@ -142,7 +149,9 @@ def test_my_learning_query_count(
 
 
 @pytest.mark.parametrize("courses", [2, 12])
-def test_catalogue_query_count(courses, client, learner_user, programme, django_assert_max_num_queries):
+def test_catalogue_query_count(
+    courses, client, learner_user, programme, django_assert_max_num_queries
+):
     from tests.lms.factories_programme import make_course
 
     for i in range(courses):
