@@ -3,11 +3,23 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
 
 urlpatterns = [
+    # Wagtail's site history filters log entries by model permission only, which would
+    # show an HR officer the names in other subdistricts' entries. Each object's own
+    # history view is scoped; the site-wide report is for superusers.
+    path(
+        "admin/reports/site-history/",
+        views.superuser_only(LogEntriesView.as_view()),
+    ),
+    path(
+        "admin/reports/site-history/results/",
+        views.superuser_only(LogEntriesView.as_view(results_only=True)),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

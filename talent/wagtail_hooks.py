@@ -1,7 +1,9 @@
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+from .viewsets.imports import RosterImportView
 from .viewsets.people import TalentViewSetGroup
 
 
@@ -33,6 +35,7 @@ ACTIONS = {
     "talent.scope.edit": _("修改管辖授权"),
     "talent.scope.revoke": _("撤销管辖角色"),
     "talent.ce.credit": _("登记继续教育学时"),
+    "talent.import": _("表格导入"),
 }
 
 
@@ -46,3 +49,10 @@ def register_talent_actions(actions):
 @hooks.register("register_admin_viewset")
 def register_talent_viewsets():
     return TalentViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_talent_admin_urls():
+    return [
+        path("talent/people/import/", RosterImportView.as_view(), name="talent_roster_import"),
+    ]

@@ -1,10 +1,13 @@
 import django_filters
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
+from wagtail.admin.widgets.button import HeaderButton
 
 from talent import models, services
 from talent.selectors import scope_for
@@ -131,6 +134,17 @@ class PersonDeleteView(generic.DeleteView):
 class PersonIndexView(generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("unit")
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        if self.request.user.has_perm("talent.add_person"):
+            buttons.append(
+                HeaderButton(
+                    _("导入花名册"), url=reverse("talent_roster_import"), icon_name="upload"
+                )
+            )
+        return buttons
 
 
 class PersonViewSet(ScopedModelViewSet):

@@ -6,11 +6,21 @@ one object (edit, delete, history, usage, copy, inspect) goes through
 ``ScopedObjectMixin``, so a typed URL to an object outside the scope is a 404.
 """
 
+from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
+from django.utils.translation import gettext as _
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from talent.selectors import scope_for
 from talent.spreadsheets import csv_safe, write_workbook
+
+
+def _model_field(model, name: str):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
 
 OBJECT_VIEW_ATTRS = (
     "edit_view_class",
@@ -49,6 +59,17 @@ class ScopedObjectMixin(ScopeRules):
 class ScopedIndexMixin(ScopeRules):
     def get_base_queryset(self):
         return super().get_base_queryset().filter(self.scope().q(self.scope_prefix))
+
+    def to_row_dict(self, item):
+        """Exports show what people read on screen: choice labels, 是/否."""
+        row = super().to_row_dict(item)
+        for name, value in row.items():
+            field = _model_field(type(item), name)
+            if field is not None and field.choices and value not in (None, ""):
+                row[name] = str(dict(field.flatchoices).get(value, value))
+            elif isinstance(value, bool):
+                row[name] = _("是") if value else _("否")
+        return row
 
     # Exports: our writer (frozen heading, formula-safe, write-only) for xlsx,
     # and an apostrophe before formula-like values for csv.

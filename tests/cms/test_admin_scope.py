@@ -143,6 +143,7 @@ def test_export_contains_only_scope_without_national_id_and_defuses_formulas(hr_
     assert "工号" in rows[0] and "身份证号" not in rows[0]
     names = [r[1] for r in rows[1:]]
     assert names == ['=HYPERLINK("http://x")']
+    assert rows[1][2] == "社区工作者" and rows[1][8] == "是"  # labels, not stored codes
     cell = sheet.cell(row=2, column=2)
     assert cell.data_type == "s"  # stored as text, never as a formula
     assert sheet.freeze_panes == "A2"
@@ -241,3 +242,23 @@ def test_person_list_query_count_does_not_grow(hr_client, district, django_asser
     PersonFactory.create_batch(45, unit=district["longquan"])
     with django_assert_max_num_queries(len(small.captured_queries)):
         hr_client.get(reverse("talent_person:index"))
+
+
+@pytest.mark.django_db
+def test_site_history_is_closed_to_scoped_staff_but_object_history_is_scoped(
+    hr_client, people, jl_hr
+):
+    from talent.services import save_person
+
+    outsider = Person.objects.get(pk=people["xijiao"].pk)
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root", is_superuser=True)
+    outsider.phone = "13700000000"
+    save_person(actor=root, person=outsider)
+    assert hr_client.get("/admin/reports/site-history/").status_code == 403
+    assert hr_client.get("/admin/reports/site-history/results/").status_code == 403
+    dashboard = hr_client.get("/admin/").content.decode()
+    assert "site-history" not in dashboard
+    hr_client.force_login(root)
+    assert "王西郊" in hr_client.get("/admin/reports/site-history/").content.decode()
