@@ -1,7 +1,9 @@
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+from .viewsets.imports import QuestionImportView
 from .viewsets.programme import LearningViewSetGroup
 
 ACTIONS = {
@@ -29,3 +31,10 @@ def register_lms_programme_actions(actions):
 @hooks.register("register_admin_viewset")
 def register_learning_viewsets():
     return LearningViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_lms_import_urls():
+    return [
+        path("lms/questions/import/", QuestionImportView.as_view(), name="lms_question_import"),
+    ]

@@ -1,5 +1,6 @@
 """The talent app's public face: lms and cms import from here, not from internals."""
 
+from . import imports
 from .audit import record as record_audit
 from .audit import snapshot
 from .models import (
@@ -36,6 +37,7 @@ from .services import (
 )
 
 __all__ = [
+    "imports",
     "CEHourEntry",
     "CESource",
     "credit_ce_hours",

@@ -1,10 +1,13 @@
 """Organiser admin: the question bank and mock-paper blueprints."""
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 
 from ..models import ExamBlueprint, Question, QuestionKind
 from ..models.exams import OPTION_LETTERS
@@ -45,12 +48,24 @@ class QuestionForm(WagtailAdminModelForm):
         return data
 
 
+class QuestionIndexView(generic.IndexView):
+    @property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        if self.request.user.has_perm("lms.add_question"):
+            buttons.append(
+                HeaderButton(_("导入题库"), url=reverse("lms_question_import"), icon_name="upload")
+            )
+        return buttons
+
+
 class QuestionViewSet(ModelViewSet):
     model = Question
     icon = "help"
     menu_label = _("题库")
     url_prefix = "lms/questions"
     url_namespace = "lms_question"
+    index_view_class = QuestionIndexView
     copy_view_enabled = True
     list_display = ["stem", "subject", "topic", "kind", "level", "answer"]
     list_filter = ["level", "subject", "kind", "is_active"]

@@ -28,6 +28,7 @@ from ..selectors.progress import cohort_progress, summarise
 from ..services import programme as services
 from .cases import CaseSubmissionViewSet, CaseTaskViewSet
 from .exams import ExamBlueprintViewSet, QuestionViewSet
+from .imports import CohortMembersImportView
 
 
 class ProgrammeViewSet(ModelViewSet):
@@ -358,6 +359,11 @@ class CohortViewSet(ScopedModelViewSet):
             path("<int:pk>/progress/", CohortReportView.as_view(), name="progress"),
             path("<int:pk>/exams/", CohortExamReportView.as_view(), name="exams"),
             path("<int:pk>/members/", AddMembersView.as_view(), name="add_members"),
+            path(
+                "<int:pk>/members/import/",
+                CohortMembersImportView.as_view(),
+                name="import_members",
+            ),
         ]
 
 
