@@ -17,7 +17,6 @@ ACTIONS = {
     "lms.cohort.edit": _("修改培养班级"),
     "lms.cohort.delete": _("删除培养班级"),
     "lms.cohort.add_members": _("添加班级学员"),
-    "lms.cohort.remove_member": _("移出班级学员"),
 }
 
 

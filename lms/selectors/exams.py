@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Max, Q, Sum
 from django.http import Http404
 
-from ..models import AttemptAnswer, Cohort, ExamAttempt, ExamBlueprint, Question
+from ..models import AttemptAnswer, Cohort, ExamAttempt, ExamBlueprint, ExamSubject, Question
 from ..permissions import is_mentor_of, organiser_scope, person_of
 
 WEAK_BELOW = 60  # a topic under 60% correct across attempts is weak
@@ -53,6 +53,10 @@ class TopicScore:
     @property
     def percent(self) -> int:
         return int(self.correct * 100 / self.total) if self.total else 0
+
+    @property
+    def subject_label(self) -> str:
+        return ExamSubject(self.subject).label
 
 
 def _topic_scores(answers) -> list[TopicScore]:

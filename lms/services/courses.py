@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from talent import api as talent
 
-from ..models import Cohort, CoursePage, Enrollment, EnrollmentSource, LessonCompletion, LessonPage
-from ..permissions import require_organiser, require_self
+from ..models import CoursePage, Enrollment, EnrollmentSource, LessonCompletion, LessonPage
+from ..permissions import require_self
 
 
 @transaction.atomic
@@ -34,20 +34,9 @@ def enrol(*, actor, person: talent.Person, course: CoursePage) -> Enrollment:
     return enrollment
 
 
-@transaction.atomic
-def enrol_cohort(*, actor, cohort: Cohort, courses: list[CoursePage]) -> int:
-    """An organiser enrols every member of ``cohort`` in ``courses``. Returns the
-    number of new enrolments; existing ones are kept as they are."""
-    if actor is not None:
-        require_organiser(actor, cohort.unit)
-    return _enrol_people(
-        actor=actor,
-        person_ids=cohort.memberships.values_list("person_id", flat=True),
-        courses=courses,
-    )
-
-
-def _enrol_people(*, actor, person_ids, courses) -> int:
+def enrol_people(*, actor, person_ids, courses) -> int:
+    """Enrol people in courses in bulk, keeping existing enrolments. No permission
+    check of its own: callers (``add_members``) have checked the cohort's scope."""
     person_ids = list(person_ids)
     course_ids = [c.pk for c in courses]
     existing = set(

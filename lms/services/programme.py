@@ -10,7 +10,7 @@ from talent import api as talent
 
 from ..models import Cohort, CohortMembership, CoursePage
 from ..permissions import organiser_scope, require_organiser
-from .courses import _enrol_people
+from .courses import enrol_people
 
 
 @transaction.atomic
@@ -37,7 +37,7 @@ def add_members(*, actor, cohort: Cohort, people) -> int:
         batch_size=500,
     )
     courses = list(CoursePage.objects.filter(stages__tier=cohort.tier).distinct())
-    _enrol_people(actor=actor, person_ids=new_ids, courses=courses)
+    enrol_people(actor=actor, person_ids=new_ids, courses=courses)
     if new_ids:
         talent.record_audit(
             actor=actor, action="lms.cohort.add_members", obj=cohort, after={"added": len(new_ids)}
@@ -51,19 +51,6 @@ def add_members_by_unit(*, actor, cohort: Cohort, unit: talent.OrgUnit, kinds=No
     if kinds:
         people = people.filter(kind__in=kinds)
     return add_members(actor=actor, cohort=cohort, people=people.select_related("unit"))
-
-
-@transaction.atomic
-def remove_member(*, actor, cohort: Cohort, person: talent.Person) -> None:
-    require_organiser(actor, cohort.unit)
-    deleted, _rows = CohortMembership.objects.filter(cohort=cohort, person=person).delete()
-    if deleted:
-        talent.record_audit(
-            actor=actor,
-            action="lms.cohort.remove_member",
-            obj=cohort,
-            before={"person": person.staff_no},
-        )
 
 
 @transaction.atomic
