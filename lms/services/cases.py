@@ -6,7 +6,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,13 +41,17 @@ def submit_case(
     if len(text) < 20:
         raise ValidationError(_("案例内容太短，请至少写 20 个字。"))
     _check_attachment(attachment)
-    previous = CaseSubmission.objects.select_for_update().filter(task=task, person=person)
-    statuses = set(previous.values_list("status", flat=True))
+    previous = list(
+        CaseSubmission.objects.select_for_update()
+        .filter(task=task, person=person)
+        .only("version", "status")
+    )
+    statuses = {p.status for p in previous}
     if SubmissionStatus.APPROVED in statuses:
         raise ValidationError(_("该案例任务已通过，无需再次提交。"))
     if SubmissionStatus.SUBMITTED in statuses:
         raise ValidationError(_("上一版本正在等待导师评阅。"))
-    version = (previous.aggregate(v=Max("version"))["v"] or 0) + 1
+    version = max((p.version for p in previous), default=0) + 1
     try:
         with transaction.atomic():
             submission = CaseSubmission.objects.create(
@@ -100,7 +103,7 @@ def review_submission(
     approves it with a score for every rubric criterion (0–100, weighted).
     Only a version waiting for review can be reviewed."""
     submission = (
-        CaseSubmission.objects.select_for_update()
+        CaseSubmission.objects.select_for_update(of=("self",))
         .select_related("task", "person__user")
         .get(pk=submission.pk)
     )

@@ -109,7 +109,11 @@ def start_attempt(
 
 
 def _locked(attempt: ExamAttempt) -> ExamAttempt:
-    return ExamAttempt.objects.select_for_update().select_related("blueprint").get(pk=attempt.pk)
+    return (
+        ExamAttempt.objects.select_for_update(of=("self",))
+        .select_related("blueprint")
+        .get(pk=attempt.pk)
+    )
 
 
 def _store(attempt: ExamAttempt, answers: dict[int, str]) -> int:
@@ -196,7 +200,7 @@ def close_expired_attempts(*, person: talent.Person, now: datetime.datetime | No
     (the learner closed the page). Run before showing history."""
     now = now or timezone.now()
     expired = list(
-        ExamAttempt.objects.select_for_update()
+        ExamAttempt.objects.select_for_update(of=("self",))
         .select_related("blueprint")
         .filter(person=person, submitted_at__isnull=True, deadline__lt=now - GRACE)
     )

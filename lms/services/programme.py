@@ -62,7 +62,9 @@ def save_cohort(*, actor, cohort: Cohort, mentors=None, blueprints=None) -> Coho
     require_organiser(actor, cohort.unit)
     before: dict = {}
     if not creating:
-        stored = Cohort.objects.select_for_update().select_related("unit").get(pk=cohort.pk)
+        stored = (
+            Cohort.objects.select_for_update(of=("self",)).select_related("unit").get(pk=cohort.pk)
+        )
         require_organiser(actor, stored.unit)
         before = talent.snapshot(stored)
     cohort.full_clean()

@@ -144,3 +144,20 @@ def test_pages_on_desktop_width(demo_site, desktop, login, shoot):
         desktop.goto(demo_site.url + path)
         expect(desktop.locator("main")).to_be_visible()
         shoot(desktop, name)
+
+
+def test_organiser_admin_pages(demo_site, desktop, login, shoot):
+    from lms.models import Cohort
+
+    exam_class = Cohort.objects.get(kind="exam_class")
+    login(desktop, "zuzhi")
+    desktop.goto(f"{demo_site.url}/admin/lms/cohorts/{exam_class.pk}/exams/")
+    expect(desktop.locator("main")).to_contain_text("薄弱知识点")
+    shoot(desktop, "lms-admin-cohort-exams-desktop", full_page=False)
+    desktop.goto(f"{demo_site.url}/admin/lms/questions/")
+    expect(desktop.locator("main")).to_contain_text("题库")
+    shoot(desktop, "lms-admin-questions-desktop", full_page=False)
+    desktop.goto(f"{demo_site.url}/admin/lms/questions/import/")
+    shoot(desktop, "lms-admin-question-import-desktop", full_page=False)
+    desktop.goto(f"{demo_site.url}/admin/lms/cohorts/{exam_class.pk}/members/")
+    shoot(desktop, "lms-admin-add-members-desktop", full_page=False)
