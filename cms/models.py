@@ -15,7 +15,12 @@ class HomePage(Page):
     body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
-    subpage_types = ["cms.StandardPage", "cms.NewsIndexPage", "lms.SalonCalendarPage"]
+    subpage_types = [
+        "cms.StandardPage",
+        "cms.NewsIndexPage",
+        "lms.CourseIndexPage",
+        "lms.SalonCalendarPage",
+    ]
     max_count = 1
 
     class Meta:

@@ -2,10 +2,24 @@
 
 from django.urls import path
 
-from .views import checkin, practice, salons
+from .views import cases, checkin, exams, learning, practice, salons
 
 app_name = "lms"
 urlpatterns = [
+    # learning: programme, courses, exams, cases
+    path("", learning.dashboard, name="dashboard"),
+    path("courses/<int:pk>/enrol/", learning.enrol, name="enrol"),
+    path("lessons/<int:pk>/complete/", learning.complete_lesson, name="complete_lesson"),
+    path("exams/", exams.exam_home, name="exams"),
+    path("exams/papers/<int:pk>/start/", exams.exam_start, name="exam_start"),
+    path("exams/attempts/<int:pk>/", exams.exam_take, name="exam_take"),
+    path("exams/attempts/<int:pk>/save/", exams.exam_save, name="exam_save"),
+    path("exams/attempts/<int:pk>/submit/", exams.exam_submit, name="exam_submit"),
+    path("exams/attempts/<int:pk>/result/", exams.exam_result, name="exam_result"),
+    path("cases/<int:pk>/", cases.case_task, name="case_task"),
+    path("mentor/cases/", cases.mentor_home, name="mentor"),
+    path("mentor/submissions/<int:pk>/", cases.review_submission, name="review_submission"),
+    # practice hours, check-in and salons
     # learners
     path("practice/", practice.my_practice, name="my_practice"),
     path("practice/<int:pk>/qr/", practice.log_qr, name="log_qr"),

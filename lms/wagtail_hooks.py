@@ -1,17 +1,46 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from talent.wagtail_hooks import ChangeFormatter
 
 from .admin_practice import LOG_ACTIONS, PracticeViewSetGroup
+from .viewsets.imports import QuestionImportView
+from .viewsets.programme import LearningViewSetGroup
+
+PROGRAMME_ACTIONS = {
+    "lms.course.enrol": _("报名课程"),
+    "lms.course.complete": _("完成课程"),
+    "lms.exam.submit": _("模拟考试交卷"),
+    "lms.case.submit": _("提交案例"),
+    "lms.case.approve": _("案例评阅通过"),
+    "lms.case.return": _("案例退回修改"),
+    "lms.cohort.create": _("新建培养班级"),
+    "lms.cohort.edit": _("修改培养班级"),
+    "lms.cohort.delete": _("删除培养班级"),
+    "lms.cohort.add_members": _("添加班级学员"),
+}
 
 
 @hooks.register("register_log_actions")
-def register_practice_actions(actions):
-    for action, label in LOG_ACTIONS.items():
+def register_lms_actions(actions):
+    for action, label in {**PROGRAMME_ACTIONS, **LOG_ACTIONS}.items():
         formatter = type("Formatter", (ChangeFormatter,), {"label": label})
         actions.register_action(action)(formatter)
 
 
 @hooks.register("register_admin_viewset")
+def register_learning_viewsets():
+    return LearningViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
 def register_practice_viewsets():
     return PracticeViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_lms_import_urls():
+    return [
+        path("lms/questions/import/", QuestionImportView.as_view(), name="lms_question_import"),
+    ]

@@ -1,5 +1,6 @@
 """The talent app's public face: lms and cms import from here, not from internals."""
 
+from . import imports
 from .audit import record as record_audit
 from .audit import snapshot
 from .certification import held_certificates
@@ -48,6 +49,7 @@ __all__ = [
     "evaluate_people",
     "held_certificates",
     "placements_on_shift",
+    "imports",
     "CEHourEntry",
     "CESource",
     "credit_ce_hours",

@@ -55,6 +55,15 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
         ("lms", "roadshowslot", ["add", "change", "view", "delete"]),
         ("lms", "salontheme", ["add", "change", "view"]),
         ("lms", "rubriccriterion", ["add", "change", "view"]),
+        # lms models are named by label only: talent never imports lms.
+        ("lms", "programme", ["add", "change", "view"]),
+        ("lms", "tier", ["add", "change", "view"]),
+        ("lms", "stage", ["add", "change", "view"]),
+        ("lms", "cohort", ["add", "change", "view", "delete"]),
+        ("lms", "casetask", ["add", "change", "view"]),
+        ("lms", "casesubmission", ["view"]),
+        ("lms", "question", ["add", "change", "view", "delete"]),
+        ("lms", "examblueprint", ["add", "change", "view"]),
     ],
     Role.DISTRICT_ADMIN: [
         ADMIN,

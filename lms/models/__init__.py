@@ -1,5 +1,24 @@
 # Each sub-domain has its own module; import its models here.
+from .cases import CaseCriterion, CaseCriterionScore, CaseSubmission, CaseTask, SubmissionStatus
 from .checkin import CheckIn, CheckInSession, SessionKind, SessionStatus
+from .courses import (
+    CourseFormat,
+    CourseIndexPage,
+    CoursePage,
+    Enrollment,
+    EnrollmentSource,
+    LessonCompletion,
+    LessonPage,
+)
+from .exams import (
+    AttemptAnswer,
+    ExamAttempt,
+    ExamBlueprint,
+    ExamLevel,
+    ExamSubject,
+    Question,
+    QuestionKind,
+)
 from .practice import (
     LogStatus,
     Mentorship,
@@ -7,6 +26,15 @@ from .practice import (
     PracticeLog,
     SignedLogError,
     SignMethod,
+)
+from .programme import (
+    Cohort,
+    CohortKind,
+    CohortMembership,
+    Programme,
+    Stage,
+    StageKind,
+    Tier,
 )
 from .salons import (
     RoadshowScore,
@@ -19,12 +47,34 @@ from .salons import (
 )
 
 __all__ = [
+    "AttemptAnswer",
+    "CaseCriterion",
+    "CaseCriterionScore",
+    "CaseSubmission",
+    "CaseTask",
     "CheckIn",
     "CheckInSession",
+    "Cohort",
+    "CohortKind",
+    "CohortMembership",
+    "CourseFormat",
+    "CourseIndexPage",
+    "CoursePage",
+    "Enrollment",
+    "EnrollmentSource",
+    "ExamAttempt",
+    "ExamBlueprint",
+    "ExamLevel",
+    "ExamSubject",
+    "LessonCompletion",
+    "LessonPage",
     "LogStatus",
     "Mentorship",
     "PracticeEvidence",
     "PracticeLog",
+    "Programme",
+    "Question",
+    "QuestionKind",
     "RoadshowScore",
     "RoadshowSlot",
     "RubricCriterion",
@@ -36,4 +86,8 @@ __all__ = [
     "SessionStatus",
     "SignMethod",
     "SignedLogError",
+    "Stage",
+    "StageKind",
+    "SubmissionStatus",
+    "Tier",
 ]

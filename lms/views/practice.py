@@ -82,7 +82,7 @@ def my_practice(request):
             "has_mentor": form.fields["mentorship"].queryset.exists(),
             "totals": selectors.hour_totals(person),
             "logs": selectors.logs_of(person)[:50],
-            "tab": "practice",
+            "tab": "learn",
         },
     )
 
@@ -103,7 +103,7 @@ def log_qr(request, pk: int):
     return render(
         request,
         "lms/practice/log_qr.html",
-        {"log": log, "qr": qr_svg(url), "scan_url": url, "tab": "practice"},
+        {"log": log, "qr": qr_svg(url), "scan_url": url, "tab": "learn"},
     )
 
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from cms.site_setup import build_demo_pages
+from lms import demo as lms_demo
 from lms import demo_placements as lms_demo_placements
 from lms import demo_practice
 from talent import demo as talent_demo
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         demo_hr.build()
         talent_demo_placements.build()
         lms_demo_placements.build()
+        lms_demo.build()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Logins (password for all: {talent_demo.DEMO_PASSWORD}):"

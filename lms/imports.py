@@ -1,0 +1,190 @@
+"""Spreadsheet imports of the lms app, on the shared framework (``talent.imports``):
+the question bank 题库导入 and cohort members 班级学员导入."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from talent import api as talent
+
+from .models import Cohort, ExamLevel, ExamSubject, Question, QuestionKind
+from .models.exams import OPTION_LETTERS
+from .permissions import organiser_scope
+from .services.programme import add_members
+
+imports = talent.imports
+OPTION_KEYS = [f"option_{letter.lower()}" for letter in OPTION_LETTERS]
+
+
+def _answer(value) -> str:
+    raw = imports.clean_text(value).upper().replace(",", "").replace("、", "").replace(" ", "")
+    if not raw or any(c not in OPTION_LETTERS for c in raw) or len(set(raw)) != len(raw):
+        raise imports.CellValueError(_("答案应为 A–E 中的字母，如 B 或 ACD"))
+    return "".join(sorted(raw))
+
+
+def _check_question(values) -> list[tuple[str, str]]:
+    options = [values[k] for k in OPTION_KEYS if values.get(k)]
+    answer = values["answer"]
+    problems = []
+    present = OPTION_LETTERS[: len(options)]
+    if any(not values.get(k) for k in OPTION_KEYS[: len(options)]):
+        problems.append(("option_a", _("选项需从 A 开始连续填写，中间不能空缺")))
+    if any(c not in present for c in answer):
+        problems.append(("answer", _("答案中的选项不存在")))
+    elif values["kind"] == QuestionKind.SINGLE and len(answer) != 1:
+        problems.append(("answer", _("单项选择题只能有一个正确答案")))
+    elif values["kind"] == QuestionKind.MULTIPLE and len(answer) < 2:
+        problems.append(("answer", _("多项选择题至少有两个正确答案")))
+    return problems
+
+
+def _no_duplicate_stems(rows: list[imports.ParsedRow]) -> list[imports.CellError]:
+    """A stem already in the bank (same subject) is refused, so importing the same
+    file twice does not double the bank."""
+    stems = {(r.values["subject"], r.values["stem"]): r.number for r in rows}
+    existing = Question.objects.filter(stem__in=[stem for _s, stem in stems]).values_list(
+        "subject", "stem"
+    )
+    return [
+        imports.CellError(stems[key], "E", _("题干"), _("题库中已有相同题干的试题"))
+        for key in existing
+        if key in stems
+    ]
+
+
+def question_spec() -> imports.ImportSpec:
+    option_columns = [
+        imports.Column(
+            key,
+            _("选项%(letter)s") % {"letter": letter},
+            imports.text(500),
+            required=index < 2,
+            example=["家庭成员的收入", "家庭财产状况", "户籍", None, None][index],
+        )
+        for index, (key, letter) in enumerate(zip(OPTION_KEYS, OPTION_LETTERS, strict=True))
+    ]
+    return imports.ImportSpec(
+        name="questions",
+        title=_("题库导入"),
+        columns=[
+            imports.Column(
+                "level",
+                _("级别"),
+                imports.choice(ExamLevel.choices),
+                example=ExamLevel.ASSISTANT.label,
+            ),
+            imports.Column(
+                "subject",
+                _("科目"),
+                imports.choice(ExamSubject.choices),
+                example=ExamSubject.LAW.label,
+            ),
+            imports.Column("topic", _("知识点"), imports.text(60), example="社会救助法规与政策"),
+            imports.Column(
+                "kind",
+                _("题型"),
+                imports.choice(QuestionKind.choices),
+                example=QuestionKind.MULTIPLE.label,
+            ),
+            imports.Column(
+                "stem",
+                _("题干"),
+                imports.text(2000),
+                unique=True,
+                example="审核低保申请时，需要核查的内容有（  ）。",
+            ),
+            *option_columns,
+            imports.Column(
+                "answer",
+                _("正确答案"),
+                _answer,
+                example="AB",
+                help=_("填写选项字母：单选如 B，多选如 ACD。"),
+            ),
+            imports.Column("explanation", _("解析"), imports.text(2000), required=False),
+        ],
+        max_rows=5_000,
+        validate_row=_check_question,
+        check_rows=_no_duplicate_stems,
+    )
+
+
+def apply_questions(rows: list[imports.ParsedRow]) -> str:
+    Question.objects.bulk_create(
+        [
+            Question(
+                level=r.values["level"],
+                subject=r.values["subject"],
+                topic=r.values["topic"],
+                kind=r.values["kind"],
+                stem=r.values["stem"],
+                options=[r.values[k] for k in OPTION_KEYS if r.values.get(k)],
+                answer=r.values["answer"],
+                explanation=r.values["explanation"] or "",
+            )
+            for r in rows
+        ],
+        batch_size=500,
+    )
+    return _("新增试题 %(n)d 道") % {"n": len(rows)}
+
+
+def members_spec(*, actor) -> imports.ImportSpec:
+    scope = organiser_scope(actor)
+
+    def check_rows(rows: list[imports.ParsedRow]) -> list[imports.CellError]:
+        """Every 工号 must be a known person in the organiser's scope; a 姓名, when
+        given, must match, which catches a mistyped number."""
+        numbers = [r.values["staff_no"] for r in rows]
+        people = {
+            p.staff_no: p
+            for p in talent.Person.objects.filter(staff_no__in=numbers).select_related("unit")
+        }
+        errors = []
+        for row in rows:
+            person = people.get(row.values["staff_no"])
+            if person is None:
+                errors.append(imports.CellError(row.number, "A", _("工号"), _("找不到该工号")))
+            elif not scope.contains_person(person):
+                errors.append(
+                    imports.CellError(row.number, "A", _("工号"), _("该人员不在您的管辖范围内"))
+                )
+            elif row.values["name"] and row.values["name"] != person.name:
+                errors.append(
+                    imports.CellError(
+                        row.number,
+                        "B",
+                        _("姓名"),
+                        _("与工号对应的姓名“%(name)s”不一致") % {"name": person.name},
+                    )
+                )
+        return errors
+
+    return imports.ImportSpec(
+        name="cohort-members",
+        title=_("班级学员导入"),
+        columns=[
+            imports.Column("staff_no", _("工号"), imports.code(), unique=True, example="JL0001"),
+            imports.Column(
+                "name",
+                _("姓名"),
+                imports.text(50),
+                required=False,
+                example="",
+                help=_("选填；填写后会与工号核对，防止工号填错。"),
+            ),
+        ],
+        check_rows=check_rows,
+    )
+
+
+def apply_members(rows: list[imports.ParsedRow], *, actor, cohort: Cohort) -> str:
+    people = talent.Person.objects.filter(
+        staff_no__in=[r.values["staff_no"] for r in rows]
+    ).select_related("unit")
+    added = add_members(actor=actor, cohort=cohort, people=people)
+    return _("新加入 %(added)d 人，已在班级中 %(same)d 人") % {
+        "added": added,
+        "same": len(rows) - added,
+    }

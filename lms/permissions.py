@@ -1,0 +1,61 @@
+"""Who may act on whose learning records. Every service and view asks here.
+
+- A learner acts only for their own Person.
+- A mentor reviews members of the cohorts where they are listed as a mentor.
+- An organiser (or district admin) manages cohorts of units in their scope.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from talent import api as talent
+
+from .models import Cohort, CohortMembership
+
+ORGANISER_ROLES = (talent.Role.ORGANISER, talent.Role.DISTRICT_ADMIN)
+
+
+def person_of(user) -> talent.Person | None:
+    """The Person linked to ``user`` (cached on the user object)."""
+    if user is None or not user.is_authenticated:
+        return None
+    if "_lms_person" not in user.__dict__:
+        user.__dict__["_lms_person"] = talent.person_for_user(user)
+    return user.__dict__["_lms_person"]
+
+
+def require_self(actor, person) -> None:
+    own = person_of(actor)
+    if own is None or own.pk != person.pk:
+        raise PermissionDenied(_("只能办理本人的学习事项。"))
+
+
+def organiser_scope(user) -> talent.Scope:
+    return talent.scope_for(user, roles=ORGANISER_ROLES)
+
+
+def require_organiser(actor, unit) -> None:
+    if not organiser_scope(actor).contains_unit(unit):
+        raise PermissionDenied(_("该班级不在您的管辖范围内。"))
+
+
+def mentee_ids_query(user):
+    """Person ids of every member of a cohort where ``user``'s Person is a mentor."""
+    mentor = person_of(user)
+    if mentor is None:
+        return CohortMembership.objects.none().values("person_id")
+    return CohortMembership.objects.filter(cohort__mentors=mentor).values("person_id")
+
+
+def is_mentor_of(user, person) -> bool:
+    mentor = person_of(user)
+    if mentor is None:
+        return False
+    return Cohort.objects.filter(mentors=mentor, memberships__person=person).exists()
+
+
+def require_mentor_of(actor, person) -> None:
+    if not is_mentor_of(actor, person):
+        raise PermissionDenied(_("您不是该学员所在班级的导师。"))
