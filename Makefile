@@ -88,10 +88,10 @@ demo: migrate
 	$(MANAGE) runserver $(HOST):$(PORT) --noreload
 
 test-sqlite: install
-	$(PYTEST) -m "not browser" -q
+	$(PYTEST) -m "not browser" -q -n 2
 
 test-pg: install
-	.ci/with-postgres.sh $(PYTEST) -m "not browser" -q
+	.ci/with-postgres.sh $(PYTEST) -m "not browser" -q -n 2
 
 test-browser: install
 	$(PYTEST) -m browser -q tests/browser
