@@ -218,6 +218,46 @@ def boolean(value: Any) -> bool:
     raise CellValueError(_("应填“是”或“否”"))
 
 
+def unit(units: list) -> Callable[[Any], Any]:
+    """An org unit by its code or (unambiguous) name, among ``units`` — pass the
+    units in the importing user's scope, so anything else reads as not found."""
+    by_code = {u.code.upper(): u for u in units}
+    by_name: dict[str, list] = {}
+    for u in units:
+        by_name.setdefault(clean_text(u.name), []).append(u)
+
+    def parse(value):
+        raw = clean_text(value)
+        if raw.upper() in by_code:
+            return by_code[raw.upper()]
+        matches = by_name.get(raw, [])
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise CellValueError(_("单位名称“%(name)s”不唯一，请改填单位编码") % {"name": raw})
+        raise CellValueError(_("找不到单位“%(name)s”，或不在您的管辖范围内") % {"name": raw})
+
+    return parse
+
+
+def phone(value) -> str:
+    raw = clean_text(value).replace("-", "").replace(" ", "")
+    if not raw.isdigit() or not 7 <= len(raw) <= 12:
+        raise CellValueError(_("手机号应为 7–12 位数字"))
+    return raw
+
+
+def email(value) -> str:
+    from django.core.validators import validate_email
+
+    raw = clean_text(value)
+    try:
+        validate_email(raw)
+    except Exception:
+        raise CellValueError(_("电子邮箱格式不正确")) from None
+    return raw
+
+
 # Columns and specs -------------------------------------------------------------
 
 

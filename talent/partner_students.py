@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import audit, imports, roster
+from . import audit, imports
 from .models import Person, PersonKind
 from .models.people import Gender
 from .selectors_placements import partner_scope
@@ -82,7 +82,7 @@ def student_spec(*, actor) -> imports.ImportSpec:
             imports.Column(
                 "unit",
                 _("院系"),
-                roster._unit_parser(units),
+                imports.unit(units),
                 aliases=(_("所在单位"), _("单位")),
                 example=units[-1].name if units else "",
                 help=_("填写本校院系名称或单位编码。"),
@@ -95,9 +95,9 @@ def student_spec(*, actor) -> imports.ImportSpec:
                 example=Gender.FEMALE.label,
             ),
             imports.Column(
-                "phone", _("手机号"), roster._phone, required=False, example="13800000000"
+                "phone", _("手机号"), imports.phone, required=False, example="13800000000"
             ),
-            imports.Column("email", _("电子邮箱"), roster._email, required=False),
+            imports.Column("email", _("电子邮箱"), imports.email, required=False),
         ],
         check_rows=check_rows,
     )

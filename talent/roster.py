@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from . import imports
-from .models import EducationLevel, OrgUnit, Person, PersonKind, Post
+from .models import EducationLevel, Person, PersonKind, Post
 from .models.people import Gender
 from .selectors import scope_for
 
@@ -24,48 +24,6 @@ ROSTER_FIELDS = (
 # Optional ladder columns: a blank cell keeps what is stored. A post is set for
 # people without one; changing it is an appointment (a GradeChange), not an import.
 KEEP_WHEN_BLANK = ("education", "post_id")
-
-
-def _unit_parser(units: list[OrgUnit]):
-    by_code = {u.code.upper(): u for u in units}
-    by_name: dict[str, list[OrgUnit]] = {}
-    for unit in units:
-        by_name.setdefault(imports.clean_text(unit.name), []).append(unit)
-
-    def parse(value) -> OrgUnit:
-        raw = imports.clean_text(value)
-        if raw.upper() in by_code:
-            return by_code[raw.upper()]
-        matches = by_name.get(raw, [])
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
-            raise imports.CellValueError(
-                _("单位名称“%(name)s”不唯一，请改填单位编码") % {"name": raw}
-            )
-        raise imports.CellValueError(
-            _("找不到单位“%(name)s”，或不在您的管辖范围内") % {"name": raw}
-        )
-
-    return parse
-
-
-def _phone(value) -> str:
-    raw = imports.clean_text(value).replace("-", "").replace(" ", "")
-    if not raw.isdigit() or not 7 <= len(raw) <= 12:
-        raise imports.CellValueError(_("手机号应为 7–12 位数字"))
-    return raw
-
-
-def _email(value) -> str:
-    from django.core.validators import validate_email
-
-    raw = imports.clean_text(value)
-    try:
-        validate_email(raw)
-    except Exception:
-        raise imports.CellValueError(_("电子邮箱格式不正确")) from None
-    return raw
 
 
 def roster_spec(*, actor) -> imports.ImportSpec:
@@ -124,7 +82,7 @@ def roster_spec(*, actor) -> imports.ImportSpec:
             imports.Column(
                 "unit",
                 _("所在单位"),
-                _unit_parser(units),
+                imports.unit(units),
                 aliases=(_("单位"), _("单位编码")),
                 example=units[-1].name if units else "",
                 help=_("填写单位名称或单位编码。"),
@@ -136,8 +94,10 @@ def roster_spec(*, actor) -> imports.ImportSpec:
                 required=False,
                 example=Gender.FEMALE.label,
             ),
-            imports.Column("phone", _("手机号"), _phone, required=False, example="13800000000"),
-            imports.Column("email", _("电子邮箱"), _email, required=False),
+            imports.Column(
+                "phone", _("手机号"), imports.phone, required=False, example="13800000000"
+            ),
+            imports.Column("email", _("电子邮箱"), imports.email, required=False),
             imports.Column(
                 "joined_on",
                 _("参加工作日期"),
