@@ -53,7 +53,7 @@ messages-update: install
 # committed catalogue matches the source. Leaves the tree as it found it.
 PO := locale/en/LC_MESSAGES/django.po
 i18n-check: install
-	@cp $(PO) var/django.po.orig
+	@mkdir -p var && cp $(PO) var/django.po.orig
 	@$(MANAGE) makemessages -l en --no-location --no-obsolete -i $(VENV) -i var -i bench -v 0
 	@bad=$$(msgattrib --untranslated --no-obsolete $(PO) | grep '^msgid' ; msgattrib --only-fuzzy --no-obsolete $(PO) | grep '^msgid'); \
 	stale=$$(diff <(grep -v POT-Creation-Date var/django.po.orig) <(grep -v POT-Creation-Date $(PO)) >/dev/null || echo yes); \
