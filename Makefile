@@ -78,13 +78,16 @@ check: install
 migrate: install messages
 	$(MANAGE) migrate --noinput -v 0
 
-demo: migrate
+demo: install
+	@$(PY) -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); \
+	s.bind(('$(HOST)', $(PORT)))" 2>/dev/null || { echo "Port $(PORT) is in use: stop what runs there, or run: make demo PORT=8010"; exit 1; }
+	@$(MAKE) -s migrate
 	$(MANAGE) load_demo
 	@echo ""
 	@echo "  社工人才学院 running on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	@echo "  Stop with Ctrl-C."
+	@echo "  The django-q2 worker logs (and the e-mails it sends) go to var/qcluster.log. Stop with Ctrl-C."
 	@trap 'kill 0' EXIT INT TERM; \
-	$(MANAGE) qcluster & \
+	$(MANAGE) qcluster > var/qcluster.log 2>&1 & \
 	$(MANAGE) runserver $(HOST):$(PORT) --noreload
 
 test-sqlite: install

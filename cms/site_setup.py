@@ -104,3 +104,30 @@ def build_demo_pages() -> HomePage:
                 )
             )
     return home
+
+
+DEMO_NOTIFICATIONS = [
+    ("学时已签核", "导师已签核您 3 小时的导师帮带学时（入户走访）。", "/learn/practice/", 2),
+    ("模拟考试成绩", "《社会工作实务》模拟卷已评分，薄弱知识点已更新。", "/learn/exams/", 5),
+    ("双月沙龙报名提醒", "本期能力提升沙龙主题“活动策划”，请按时扫码签到。", "/salons/", 9),
+]
+
+
+def build_demo_notifications(username: str = "xueyuan") -> None:
+    """A learner's recent messages, as history (no e-mail is sent for them)."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from talent.models import Notification
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None or Notification.objects.filter(recipient=user).exists():
+        return
+    now = timezone.now()
+    for title, body, url, days in DEMO_NOTIFICATIONS:
+        note = Notification.objects.create(
+            recipient=user, title=title, body=body, url=url, emailed_at=now
+        )
+        Notification.objects.filter(pk=note.pk).update(created_at=now - timedelta(days=days))

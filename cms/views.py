@@ -48,6 +48,7 @@ def me(request):
             "roles": [talent.Role(r) for r in sorted(roles)],
             "can_use_admin": request.user.has_perm("wagtailadmin.access_admin"),
             "is_partner": talent.Role.PARTNER in roles,
+            "has_placements": person is not None and talent.has_placements(person),
             "notifications": talent.notifications_for(request.user)[:5],
             "tab": "me",
         },

@@ -17,6 +17,16 @@ from .models import Cohort, CohortMembership
 ORGANISER_ROLES = (talent.Role.ORGANISER, talent.Role.DISTRICT_ADMIN)
 
 
+def is_mentor(user) -> bool:
+    return user.is_superuser or talent.Role.MENTOR in talent.user_roles(user)
+
+
+def require_mentor(user) -> None:
+    """Mentor desks and mentor sessions are for people holding the mentor role."""
+    if not is_mentor(user):
+        raise PermissionDenied(_("此页面仅供导师使用。"))
+
+
 def person_of(user) -> talent.Person | None:
     """The Person linked to ``user`` (cached on the user object)."""
     if user is None or not user.is_authenticated:

@@ -1,6 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 
 from talent.wagtail_hooks import ChangeFormatter
 
@@ -24,7 +25,11 @@ PROGRAMME_ACTIONS = {
 
 @hooks.register("register_log_actions")
 def register_lms_actions(actions):
-    for action, label in {**PROGRAMME_ACTIONS, **LOG_ACTIONS}.items():
+    # Programme events carry ids, not field changes: show the label alone.
+    for action, label in PROGRAMME_ACTIONS.items():
+        formatter = type("Formatter", (LogFormatter,), {"label": label})
+        actions.register_action(action)(formatter)
+    for action, label in LOG_ACTIONS.items():
         formatter = type("Formatter", (ChangeFormatter,), {"label": label})
         actions.register_action(action)(formatter)
 

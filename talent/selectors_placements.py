@@ -231,6 +231,11 @@ def placements_on_shift(unit: OrgUnit, day: datetime.date, person_ids) -> dict[i
     return {p.person_id: p for p in rows.order_by("-start")}
 
 
+def has_placements(person: Person) -> bool:
+    """Whether the person trains in, or supervises, any placement (one query)."""
+    return Placement.objects.filter(Q(person=person) | Q(supervisor=person)).exists()
+
+
 def own_placements(person: Person) -> QuerySet[Placement]:
     """A trainee's own placements, newest first (nothing withdrawn or rejected)."""
     return with_evaluations(

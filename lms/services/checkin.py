@@ -134,6 +134,8 @@ def open_session(
     """
     person = talent.person_for_user(actor)
     if kind == SessionKind.MENTOR_SESSION:
+        if not (actor.is_superuser or talent.Role.MENTOR in talent.user_roles(actor)):
+            raise PermissionDenied(_("只有导师可以发起帮带签到。"))
         if person is None:
             raise PermissionDenied(_("此账号尚未关联人员档案，不能发起帮带签到。"))
         unit = person.unit

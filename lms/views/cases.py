@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from ..permissions import is_mentor_of, person_of
+from ..permissions import is_mentor_of, person_of, require_mentor
 from ..selectors import cases as selectors
 from ..selectors.progress import mentor_cohorts
 from ..services import cases as services
@@ -51,6 +51,7 @@ def case_task(request, pk: int):
 
 @login_required
 def mentor_home(request):
+    require_mentor(request.user)
     if person_of(request.user) is None:
         raise Http404
     return render(

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lms.models import CheckInSession, SessionKind
+from lms.permissions import is_mentor
 from lms.qr import qr_svg
 from lms.selectors import checkin as selectors
 from lms.services import checkin as services
@@ -50,8 +51,9 @@ class MentorSessionForm(forms.Form):
 @login_required
 def session_list(request):
     """A mentor's sessions, and the form to open a new mentor session now."""
+    can_open = is_mentor(request.user)
     form = MentorSessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and can_open and form.is_valid():
         start = timezone.now()
         try:
             session = services.open_session(
@@ -68,7 +70,11 @@ def session_list(request):
     return render(
         request,
         "lms/checkin/session_list.html",
-        {"sessions": selectors.sessions_owned_by(request.user)[:30], "form": form, "tab": "mentor"},
+        {
+            "sessions": selectors.sessions_owned_by(request.user)[:30],
+            "form": form if can_open else None,
+            "tab": "mentor",
+        },
     )
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lms.models import LogStatus, PracticeLog
+from lms.permissions import require_mentor
 from lms.qr import qr_svg
 from lms.selectors import practice as selectors
 from lms.services import practice as services
@@ -110,6 +111,7 @@ def log_qr(request, pk: int):
 @login_required
 def mentor_home(request):
     """A mentor's mentees with their hours, and the queue of logs to sign."""
+    require_mentor(request.user)
     return render(
         request,
         "lms/practice/mentor_home.html",

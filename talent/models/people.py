@@ -79,8 +79,7 @@ class Person(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.staff_no}）"
 
-    @property
-    def masked_national_id(self) -> str:
+    def _masked_national_id(self) -> str:
         """Show only the first 3 and last 2 characters of a national ID."""
         value = self.national_id
         if not value:
@@ -88,3 +87,6 @@ class Person(models.Model):
         if len(value) <= 5:
             return "*" * len(value)
         return f"{value[:3]}{'*' * (len(value) - 5)}{value[-2:]}"
+
+    _masked_national_id.short_description = _("身份证号（已脱敏）")
+    masked_national_id = property(_masked_national_id)

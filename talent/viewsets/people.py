@@ -131,6 +131,14 @@ class PersonDeleteView(generic.DeleteView):
         services.delete_person(actor=self.request.user, person=self.object)
 
 
+class PersonInspectView(generic.InspectView):
+    def get_is_active_display_value(self):
+        return _("在职") if self.object.is_active else _("离职")
+
+    def get_masked_national_id_display_value(self):
+        return self.object.masked_national_id or "—"
+
+
 class PersonIndexView(generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("unit")
@@ -158,6 +166,7 @@ class PersonViewSet(ScopedModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     index_view_class = PersonIndexView
+    inspect_view_class = PersonInspectView
     add_view_class = PersonCreateView
     edit_view_class = PersonEditView
     delete_view_class = PersonDeleteView

@@ -121,3 +121,19 @@ def test_non_partners_get_403_on_the_portal(client, district, user_with_role, ro
 def test_anonymous_portal_visit_goes_to_login(client):
     response = client.get(reverse("partner_home"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_the_switch_is_used(client, demo):
+    english = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+    assert "用户名" in client.get(reverse("login"), **english).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Username" in client.get(reverse("login"), **english).content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_dashboard_is_chinese_for_staff(client, demo):
+    client.login(username="admin", password="jiulong2026")
+    page = client.get("/admin/").content.decode()
+    assert "个页面" in page and "搜索全部页面" in page
+    assert " Pages <span" not in page

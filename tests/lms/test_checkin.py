@@ -7,7 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from lms.models import CheckIn, LogStatus, PracticeLog, SessionKind, SessionStatus, SignMethod
+from lms.models import (
+    CheckIn,
+    CheckInSession,
+    LogStatus,
+    PracticeLog,
+    SessionKind,
+    SessionStatus,
+    SignMethod,
+)
 from lms.services import checkin as services
 from talent.models import CEHourEntry
 from tests.factories import PersonFactory, UserFactory
@@ -307,3 +315,18 @@ def test_check_out_from_the_phone_is_optional_and_once(client, session, mentorin
     stamp = CheckIn.objects.get(person=mentee).checked_out_at
     client.post(url)
     assert CheckIn.objects.get(person=mentee).checked_out_at == stamp
+
+
+@pytest.mark.django_db
+def test_only_mentors_reach_the_mentor_desks_and_open_mentor_sessions(client, mentoring):
+    learner = mentoring["mentees"][0].user
+    client.force_login(learner)
+    assert client.get("/learn/mentor/").status_code == 403
+    assert client.get("/learn/mentor/cases/").status_code == 403
+    page = client.get("/learn/sessions/")
+    assert page.status_code == 200 and "发起帮带签到" not in page.content.decode()
+    client.post("/learn/sessions/", {"title": "冒充导师", "minutes": 60})
+    assert not CheckInSession.objects.filter(title="冒充导师").exists()
+    client.force_login(mentoring["mentor_user"])
+    assert client.get("/learn/mentor/").status_code == 200
+    assert "发起帮带签到" in client.get("/learn/sessions/").content.decode()

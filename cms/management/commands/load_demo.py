@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cms.site_setup import build_demo_pages
+from cms.site_setup import build_demo_notifications, build_demo_pages
 from lms import demo as lms_demo
 from lms import demo_placements as lms_demo_placements
 from lms import demo_practice
@@ -19,6 +19,7 @@ class Command(BaseCommand):
         demo_hr.build()
         talent_demo_placements.build()
         lms_demo_placements.build()
+        build_demo_notifications()
         lms_demo.build()
         self.stdout.write(
             self.style.SUCCESS(
