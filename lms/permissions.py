@@ -28,12 +28,8 @@ def require_mentor(user) -> None:
 
 
 def person_of(user) -> talent.Person | None:
-    """The Person linked to ``user`` (cached on the user object)."""
-    if user is None or not user.is_authenticated:
-        return None
-    if "_lms_person" not in user.__dict__:
-        user.__dict__["_lms_person"] = talent.person_for_user(user)
-    return user.__dict__["_lms_person"]
+    """The Person linked to ``user`` (cached per request by talent)."""
+    return talent.person_for_user(user)
 
 
 def require_self(actor, person) -> None:

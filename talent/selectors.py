@@ -85,12 +85,14 @@ def user_roles(user) -> set[str]:
 
 
 def person_for_user(user) -> Person | None:
-    if not user.is_authenticated:
+    """The Person linked to ``user``: one query per request, cached on the user."""
+    if user is None or not user.is_authenticated:
         return None
-    try:
-        return Person.objects.select_related("unit").get(user=user)
-    except Person.DoesNotExist:
-        return None
+    if "_academy_person" not in user.__dict__:
+        user.__dict__["_academy_person"] = (
+            Person.objects.select_related("unit").filter(user=user).first()
+        )
+    return user.__dict__["_academy_person"]
 
 
 def unread_notification_count(user) -> int:
