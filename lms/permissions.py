@@ -14,7 +14,7 @@ from talent import api as talent
 
 from .models import Cohort, CohortMembership
 
-ORGANISER_ROLES = (talent.Role.ORGANISER, talent.Role.DISTRICT_ADMIN)
+ORGANISER_ROLES = talent.ORGANISER_ROLES
 
 
 def is_mentor(user) -> bool:

@@ -18,7 +18,7 @@ from .models import (
     ScopeGrant,
     UnitKind,
 )
-from .roles import ADMIN_ROLES
+from .roles import ADMIN_ROLES, ORGANISER_ROLES
 from .selectors import (
     Scope,
     notifications_for,
@@ -55,6 +55,7 @@ __all__ = [
     "CESource",
     "credit_ce_hours",
     "ADMIN_ROLES",
+    "ORGANISER_ROLES",
     "Notification",
     "OrgUnit",
     "Person",

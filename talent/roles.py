@@ -88,6 +88,8 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
 
 # Roles whose grants open the Wagtail admin over a unit subtree.
 ADMIN_ROLES = (Role.HR, Role.ORGANISER, Role.DISTRICT_ADMIN)
+# Roles that organise training and coordinate placements over their subtree.
+ORGANISER_ROLES = (Role.ORGANISER, Role.DISTRICT_ADMIN)
 
 
 def sync_role_groups(apps=None, **kwargs) -> None:

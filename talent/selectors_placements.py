@@ -27,9 +27,10 @@ from .models import (
     University,
 )
 from .models.placements import HOLDING_STATUSES, RUBRIC_MAX, term_of
+from .roles import ORGANISER_ROLES
 from .selectors import Scope, scope_for
 
-COORDINATOR_ROLES = (Role.ORGANISER, Role.DISTRICT_ADMIN)
+COORDINATOR_ROLES = ORGANISER_ROLES
 # A placement is behind pace when its signed hours are under this share of
 # the hours a steady pace would have reached by today.
 PACE_TOLERANCE = Decimal("0.8")

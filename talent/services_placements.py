@@ -35,6 +35,7 @@ from .models import (
     ScopeGrant,
 )
 from .models.placements import RUBRIC_MAX
+from .roles import ORGANISER_ROLES
 from .selectors import scope_for
 from .selectors_placements import (
     can_coordinate,
@@ -407,7 +408,7 @@ def create_rotation_plan(
     after another, in one step: every member gets one approved rotation
     placement per stage, or nobody gets any (a clash with an existing
     placement stops the whole plan)."""
-    scope = scope_for(actor, roles=(Role.ORGANISER, Role.DISTRICT_ADMIN))
+    scope = scope_for(actor, roles=ORGANISER_ROLES)
     if not stages or not people:
         raise ValidationError(_("轮岗计划至少需要一个阶段和一名成员。"))
     for unit, weeks in stages:

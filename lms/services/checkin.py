@@ -145,9 +145,9 @@ def open_session(
                     mentorships__in=Mentorship.objects.current().filter(mentor=person)
                 ).distinct()
             )
-    elif unit is None or not talent.scope_for(
-        actor, roles=(talent.Role.ORGANISER, talent.Role.DISTRICT_ADMIN)
-    ).contains_unit(unit):
+    elif unit is None or not talent.scope_for(actor, roles=talent.ORGANISER_ROLES).contains_unit(
+        unit
+    ):
         raise PermissionDenied(_("该单位不在您的管辖范围内。"))
     if planned_end <= planned_start:
         raise ValidationError(_("结束时间必须晚于开始时间。"))

@@ -124,7 +124,7 @@ def draft_next_salon(
 
 
 def _require_organiser(actor, salon: Salon) -> None:
-    scope = talent.scope_for(actor, roles=(talent.Role.ORGANISER, talent.Role.DISTRICT_ADMIN))
+    scope = talent.scope_for(actor, roles=talent.ORGANISER_ROLES)
     if not scope.contains_unit(salon.centre):
         raise PermissionDenied(_("该沙龙不在您的管辖范围内。"))
 
