@@ -39,7 +39,7 @@ from talent.models.placements import term_label
 from talent.spreadsheets import xlsx_response
 from talent.viewsets.imports import SpreadsheetImportView
 
-from .views import _partner_scope
+from .views import partner_portal_scope
 
 
 def _flash_errors(request, error: ValidationError | PermissionDenied) -> None:
@@ -117,7 +117,7 @@ def placement_rows(qs) -> list[dict]:
 
 @login_required
 def partner_placements(request):
-    scope = _partner_scope(request)
+    scope = partner_portal_scope(request)
     qs = placements.placements_for_partner(scope)
     terms = _term_choices(qs)
     term = request.GET.get("term") or ""
@@ -147,7 +147,7 @@ def partner_placements(request):
 
 @login_required
 def partner_student(request, pk: int):
-    scope = _partner_scope(request)
+    scope = partner_portal_scope(request)
     student = scope.people().select_related("unit").filter(pk=pk).first()
     if student is None:
         raise Http404
@@ -161,7 +161,7 @@ def partner_student(request, pk: int):
 
 @login_required
 def partner_propose(request):
-    scope = _partner_scope(request)
+    scope = partner_portal_scope(request)
     form = ProposeForm(request.POST or None, scope=scope, initial=_propose_initial(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -191,7 +191,7 @@ def _propose_initial(request) -> dict:
 
 @login_required
 def partner_placement(request, pk: int):
-    scope = _partner_scope(request)
+    scope = partner_portal_scope(request)
     placement = _placement_or_404(scope, pk)
     placement = placements.with_evaluations(Placement.objects).get(pk=placement.pk)
     can_evaluate = services.may_evaluate_as(
@@ -236,7 +236,7 @@ def partner_placement(request, pk: int):
 @login_required
 @require_POST
 def partner_withdraw(request, pk: int):
-    scope = _partner_scope(request)
+    scope = partner_portal_scope(request)
     placement = _placement_or_404(scope, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
@@ -335,7 +335,7 @@ def transcript_sheets(qs) -> list[tuple[str, list, list]]:
 @login_required
 def partner_transcript(request):
     """Hours transcript for one term (``?term=``) or one student (``?person=``)."""
-    scope = _partner_scope(request)
+    scope = partner_portal_scope(request)
     qs = placements.placements_for_partner(scope).exclude(
         status__in=(PlacementStatus.PROPOSED, PlacementStatus.REJECTED, PlacementStatus.WITHDRAWN)
     )
@@ -368,7 +368,7 @@ class StudentForm(forms.ModelForm):
 
 @login_required
 def partner_student_add(request):
-    scope = _partner_scope(request)
+    scope = partner_portal_scope(request)
     form = StudentForm(request.POST or None, scope=scope)
     if request.method == "POST" and form.is_valid():
         form.instance.kind = talent.PersonKind.INTERN
@@ -391,7 +391,7 @@ class PartnerStudentImportView(SpreadsheetImportView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        self.scope = _partner_scope(request)
+        self.scope = partner_portal_scope(request)
         self.spec = students.student_spec(actor=request.user)
         return View.dispatch(self, request, *args, **kwargs)
 

@@ -69,10 +69,11 @@ def notifications_read(request):
     return redirect("notifications")
 
 
-def _partner_scope(request) -> talent.Scope:
+def partner_portal_scope(request) -> talent.Scope:
+    """The one university a portal user serves; anyone else gets 403."""
     if not request.user.is_authenticated:
         raise PermissionDenied
-    scope = talent.scope_for(request.user, roles=(talent.Role.PARTNER,))
+    scope = talent.partner_scope(request.user)
     if scope.is_empty or scope.everything:
         # Superusers use the admin; the portal is for one university's staff.
         raise PermissionDenied
@@ -81,7 +82,7 @@ def _partner_scope(request) -> talent.Scope:
 
 @login_required
 def partner_home(request):
-    scope = _partner_scope(request)
+    scope = partner_portal_scope(request)
     students = scope.people().select_related("unit").order_by("unit__name", "staff_no")
     query = request.GET.get("q", "").strip()
     if query:

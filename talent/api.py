@@ -27,7 +27,7 @@ from .selectors import (
     unread_notification_count,
     user_roles,
 )
-from .selectors_placements import has_placements, placements_on_shift
+from .selectors_placements import has_placements, partner_scope, placements_on_shift
 from .services import (
     create_org_unit,
     credit_ce_hours,
@@ -49,6 +49,7 @@ __all__ = [
     "evaluate_people",
     "held_certificates",
     "has_placements",
+    "partner_scope",
     "placements_on_shift",
     "imports",
     "CEHourEntry",
