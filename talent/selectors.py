@@ -89,9 +89,13 @@ def person_for_user(user) -> Person | None:
     if user is None or not user.is_authenticated:
         return None
     if "_academy_person" not in user.__dict__:
-        user.__dict__["_academy_person"] = (
-            Person.objects.select_related("unit").filter(user=user).first()
-        )
+        # get(), not filter().first(): the link is one-to-one, and first()'s
+        # ORDER BY is wasted work on nearly every page.
+        try:
+            person = Person.objects.select_related("unit").get(user=user)
+        except Person.DoesNotExist:
+            person = None
+        user.__dict__["_academy_person"] = person
     return user.__dict__["_academy_person"]
 
 

@@ -4,10 +4,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, QuerySet
 
 from lms.models import CheckIn, CheckInSession, SessionStatus
 from talent import api as talent
+
+
+def session_for_scan(session_id: int, user) -> tuple[CheckInSession, talent.Person | None]:
+    """The scanned session and the scanning user's person, in one query.
+
+    A scan is the hot path (a room of phones at once, ADR 0009), and the ORM
+    cannot fetch an unrelated row alongside, so this is SQL. The person comes
+    back with only its id loaded; any other field loads on first use.
+    Raises ``CheckInSession.DoesNotExist``.
+    """
+    quote = connection.ops.quote_name
+    sql = (
+        "SELECT s.*, (SELECT p.id FROM "  # noqa: S608 - table names from _meta
+        f"{quote(talent.Person._meta.db_table)} p WHERE p.user_id = %s) AS scanner_id"
+        f" FROM {quote(CheckInSession._meta.db_table)} s WHERE s.id = %s"
+    )
+    for session in CheckInSession.objects.raw(sql, [user.pk, session_id]):
+        if session.scanner_id is None:
+            return session, None
+        return session, talent.Person.from_db(
+            connection.alias, ["id", "user_id"], [session.scanner_id, user.pk]
+        )
+    raise CheckInSession.DoesNotExist(f"CheckInSession {session_id} does not exist")
 
 
 def sessions_owned_by(user) -> QuerySet[CheckInSession]:

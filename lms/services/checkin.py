@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -180,21 +180,34 @@ def may_attend(session: CheckInSession, person: talent.Person) -> bool:
     return Mentorship.objects.current().filter(mentor__user=session.owner, mentee=person).exists()
 
 
-def _share_lock_if_open(session_id: int) -> bool:
-    """Read the session's status under a shared row lock.
+def _insert_while_open(session: CheckInSession, person: talent.Person, at) -> int | None:
+    """Insert the check-in in one statement, only while the session is open.
 
-    Check-ins share the lock with each other but not with ``close_session``'s
-    ``select_for_update``, so a check-in either commits before the close reads
-    the check-ins (and gets its log) or sees the session closed. (Foreign keys
-    are checked at commit on PostgreSQL, so the insert alone would not wait.)
-    SQLite's IMMEDIATE transactions already serialise writers.
+    Returns the new row's id, or ``None`` when the session is closed or the
+    person is already checked in (the ``check_in_once`` constraint).
+
+    One ``INSERT ... SELECT`` makes the open check and the insert a single
+    atomic step without an explicit transaction, so SQLite's write lock is
+    held inside SQLite for microseconds rather than across Python work that
+    other threads can pre-empt (ADR 0009). On PostgreSQL the ``FOR SHARE``
+    row lock makes ``close_session``'s ``select_for_update`` wait for
+    in-flight check-ins, so every committed check-in gets its practice log.
+    The ORM cannot express a conditional insert, hence the SQL.
     """
-    table = connection.ops.quote_name(CheckInSession._meta.db_table)
+    quote = connection.ops.quote_name
     lock = " FOR SHARE" if connection.features.has_select_for_update else ""
+    sql = (
+        f"INSERT INTO {quote(CheckIn._meta.db_table)}"  # noqa: S608 - names from _meta
+        " (session_id, person_id, checked_in_at, checked_out_at)"
+        f" SELECT id, %s, %s, NULL FROM {quote(CheckInSession._meta.db_table)}"
+        f" WHERE id = %s AND status = %s{lock}"
+        " ON CONFLICT (session_id, person_id) DO NOTHING RETURNING id"
+    )
+    params = [person.pk, connection.ops.adapt_datetimefield_value(at), session.pk]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT status FROM {table} WHERE id = %s{lock}", [session_id])  # noqa: S608
+        cursor.execute(sql, [*params, SessionStatus.OPEN])
         row = cursor.fetchone()
-    return row is not None and row[0] == SessionStatus.OPEN
+    return row[0] if row else None
 
 
 @dataclass(frozen=True)
@@ -208,20 +221,21 @@ def check_in(
 ) -> CheckInResult:
     """Check ``person`` in once. A second scan (or a concurrent one) returns the
     existing row with ``created=False``: the unique constraint decides, never
-    a read-then-write in Python.
+    a read-then-write in Python. A session closed in the meantime refuses.
     """
     _require_open(session)
     if not may_attend(session, person):
         raise CheckInRefused(_("您不在本次活动的签到名单中。"), code="not_expected")
     at = at or timezone.now()
-    try:
-        with transaction.atomic():
-            if not _share_lock_if_open(session.pk):
-                raise CheckInRefused(_("本次签到已结束。"), code="closed")
-            row = CheckIn.objects.create(session=session, person=person, checked_in_at=at)
-    except IntegrityError:
-        return CheckInResult(CheckIn.objects.get(session=session, person=person), False)
-    return CheckInResult(row, True)
+    pk = _insert_while_open(session, person, at)
+    if pk is not None:
+        row = CheckIn(pk=pk, session=session, person=person, checked_in_at=at)
+        row._state.adding, row._state.db = False, connection.alias
+        return CheckInResult(row, True)
+    existing = CheckIn.objects.filter(session=session, person=person).first()
+    if existing is None:
+        raise CheckInRefused(_("本次签到已结束。"), code="closed")
+    return CheckInResult(existing, False)
 
 
 @transaction.atomic

@@ -205,33 +205,52 @@ def scan(request, pk: int):
 @never_cache
 @login_required
 def confirm(request, pk: int, ticket: str):
+    """GET shows who is checking in to what; POST checks in.
+
+    The POST is the hot path (a room of phones at once): it loads only the
+    session row and the person, and answers with a focused result page.
+    """
+    if request.method == "POST":
+        return _check_in(request, pk, ticket)
     session = get_object_or_404(CheckInSession.objects.select_related("unit"), pk=pk)
     person = talent.person_for_user(request.user)
-    existing = None
-    if person is not None and request.method != "POST":  # a POST lets the constraint decide
-        existing = session.check_ins.filter(person=person).first()
+    existing = session.check_ins.filter(person=person).first() if person else None
     if existing is not None:
-        return render(
-            request,
-            "lms/checkin/confirmed.html",
-            {"session": session, "check_in": existing, "created": False},
-        )
+        return _confirmed(request, session, existing, created=False)
     try:
-        services.verify_ticket(session, ticket)
-        if person is None:
-            raise services.CheckInRefused(
-                _("此账号尚未关联人员档案，请联系人事专员。"), code="no_person"
-            )
-        if request.method == "POST":
-            result = services.check_in(session=session, person=person)
-            return render(
-                request,
-                "lms/checkin/confirmed.html",
-                {"session": session, "check_in": result.check_in, "created": result.created},
-            )
+        _verify_scanner(session, ticket, person)
     except services.CheckInRefused as error:
         return _refused(request, session, error)
     return render(request, "lms/checkin/confirm.html", {"session": session, "person": person})
+
+
+def _verify_scanner(session: CheckInSession, ticket: str, person) -> None:
+    services.verify_ticket(session, ticket)
+    if person is None:
+        raise services.CheckInRefused(
+            _("此账号尚未关联人员档案，请联系人事专员。"), code="no_person"
+        )
+
+
+def _check_in(request, pk: int, ticket: str):
+    try:
+        session, person = selectors.session_for_scan(pk, request.user)
+    except CheckInSession.DoesNotExist:
+        raise Http404 from None
+    try:
+        _verify_scanner(session, ticket, person)
+        result = services.check_in(session=session, person=person)
+    except services.CheckInRefused as error:
+        return _refused(request, session, error)
+    return _confirmed(request, session, result.check_in, created=result.created)
+
+
+def _confirmed(request, session: CheckInSession, row, *, created: bool):
+    return render(
+        request,
+        "lms/checkin/confirmed.html",
+        {"session": session, "check_in": row, "created": created},
+    )
 
 
 @login_required
@@ -246,8 +265,4 @@ def check_out(request, pk: int):
         row = services.check_out(session=session, person=person)
     except services.CheckInRefused as error:
         return _refused(request, session, error)
-    return render(
-        request,
-        "lms/checkin/confirmed.html",
-        {"session": session, "check_in": row, "created": False},
-    )
+    return _confirmed(request, session, row, created=False)

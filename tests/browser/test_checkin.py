@@ -7,6 +7,7 @@ import zxingcpp
 from playwright.sync_api import expect
 
 from lms.models import CheckIn, LogStatus, PracticeLog
+from tests.browser.conftest import DESKTOP, PHONE
 
 
 def decode(path) -> str:
@@ -40,7 +41,16 @@ def test_mentor_session_qr_check_in_to_signed_hours(demo_site, desktop, phone, l
     phone.get_by_role("button", name="确认签到").click()
     expect(phone.get_by_role("heading", name="签到成功")).to_be_visible()
     shoot(phone, "checkin-confirmed-phone")
-    # Scanning again is friendly, not an error.
+    # Leaving early is one tap away: the same page by GET offers the check-out.
+    phone.get_by_role("link", name="签退（提前离开时使用）").click()
+    expect(phone.get_by_role("heading", name="您已签到")).to_be_visible()
+    expect(phone.get_by_role("button", name="签退（提前离开时使用）")).to_be_visible()
+    shoot(phone, "checkin-already-phone")
+    phone.set_viewport_size(DESKTOP)
+    shoot(phone, "checkin-already-desktop")
+    phone.set_viewport_size(PHONE)
+    # Confirming again is friendly, not an error.
+    phone.get_by_role("link", name="完成").click()
     phone.go_back()
     phone.reload()
     expect(phone.get_by_role("heading", name="您已签到")).to_be_visible()

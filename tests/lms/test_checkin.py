@@ -109,6 +109,24 @@ def test_scan_then_confirm_checks_in_once(client, session, mentoring):
     assert CheckIn.objects.filter(session=session).count() == 1
 
 
+def test_the_scan_post_is_five_queries_and_offers_check_out_on_the_same_page(
+    client, session, mentoring, django_assert_max_num_queries
+):
+    """The hot path of a room of phones: login session, user, check-in
+    session, person and one conditional insert; nothing for the page chrome."""
+    client.force_login(mentoring["mentees"][0].user)
+    confirm = client.get(scan_url(session))["Location"]
+    with django_assert_max_num_queries(5):
+        done = client.post(confirm)
+    page = done.content.decode()
+    assert "签到成功" in page and 'class="tabbar"' not in page
+    assert f'href="{confirm}"' in page  # check-out is one tap away, by GET
+    again = client.get(confirm).content.decode()
+    assert "您已签到" in again
+    assert reverse("lms:checkin_out", args=[session.pk]) in again
+    assert CheckIn.objects.filter(session=session).count() == 1
+
+
 def test_anonymous_scan_survives_login(client, session, mentoring):
     response = client.get(scan_url(session))
     confirm = response["Location"]
