@@ -229,8 +229,9 @@ def check_in(
     at = at or timezone.now()
     pk = _insert_while_open(session, person, at)
     if pk is not None:
-        row = CheckIn(pk=pk, session=session, person=person, checked_in_at=at)
-        row._state.adding, row._state.db = False, connection.alias
+        fields = ["id", "session_id", "person_id", "checked_in_at", "checked_out_at"]
+        row = CheckIn.from_db(connection.alias, fields, [pk, session.pk, person.pk, at, None])
+        row.session, row.person = session, person
         return CheckInResult(row, True)
     existing = CheckIn.objects.filter(session=session, person=person).first()
     if existing is None:
