@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from . import audit, imports
 from .models import Person, PersonKind
-from .models.people import Gender
+from .roster import contact_columns
 from .selectors_placements import partner_scope
 
 STUDENT_FIELDS = ("name", "unit", "gender", "phone", "email")
@@ -87,17 +87,7 @@ def student_spec(*, actor) -> imports.ImportSpec:
                 example=units[-1].name if units else "",
                 help=_("填写本校院系名称或单位编码。"),
             ),
-            imports.Column(
-                "gender",
-                _("性别"),
-                imports.choice(Gender.choices),
-                required=False,
-                example=Gender.FEMALE.label,
-            ),
-            imports.Column(
-                "phone", _("手机号"), imports.phone, required=False, example="13800000000"
-            ),
-            imports.Column("email", _("电子邮箱"), imports.email, required=False),
+            *contact_columns(),
         ],
         check_rows=check_rows,
     )

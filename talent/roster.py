@@ -26,6 +26,21 @@ ROSTER_FIELDS = (
 KEEP_WHEN_BLANK = ("education", "post_id")
 
 
+def contact_columns() -> list[imports.Column]:
+    """Gender, mobile and e-mail: the optional columns every people import shares."""
+    return [
+        imports.Column(
+            "gender",
+            _("性别"),
+            imports.choice(Gender.choices),
+            required=False,
+            example=Gender.FEMALE.label,
+        ),
+        imports.Column("phone", _("手机号"), imports.phone, required=False, example="13800000000"),
+        imports.Column("email", _("电子邮箱"), imports.email, required=False),
+    ]
+
+
 def roster_spec(*, actor) -> imports.ImportSpec:
     scope = scope_for(actor)
     units = list(scope.units().order_by("path"))
@@ -87,17 +102,7 @@ def roster_spec(*, actor) -> imports.ImportSpec:
                 example=units[-1].name if units else "",
                 help=_("填写单位名称或单位编码。"),
             ),
-            imports.Column(
-                "gender",
-                _("性别"),
-                imports.choice(Gender.choices),
-                required=False,
-                example=Gender.FEMALE.label,
-            ),
-            imports.Column(
-                "phone", _("手机号"), imports.phone, required=False, example="13800000000"
-            ),
-            imports.Column("email", _("电子邮箱"), imports.email, required=False),
+            *contact_columns(),
             imports.Column(
                 "joined_on",
                 _("参加工作日期"),
