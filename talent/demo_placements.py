@@ -101,8 +101,9 @@ def build() -> None:
             host_unit=units[host],
             defaults={
                 "name": name,
-                "agreement_start": datetime.date(2024, 9, 1),
-                "agreement_end": datetime.date(2028, 8, 31),
+                # a four-year agreement around today, so the demo runs on any date
+                "agreement_start": datetime.date(today.year - 2, 9, 1),
+                "agreement_end": datetime.date(today.year + 2, 8, 31),
                 "capacity_per_term": capacity,
             },
         )

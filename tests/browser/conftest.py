@@ -24,6 +24,41 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+class PageGuard:
+    """Collects what a user would see as broken: an HTTP error or an uncaught script error.
+
+    Playwright's ``goto`` resolves on a 500 as happily as on a 200, so a test that
+    only takes screenshots would pass over a crashed page. Every page the tests open
+    is watched; a test that means to reach an error page says so with
+    ``@pytest.mark.allow_http_status(404)``.
+    """
+
+    def __init__(self, allowed: set[int]):
+        self.allowed = allowed
+        self.problems: list[str] = []
+
+    def watch(self, page):
+        page.on("response", self._on_response)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        return page
+
+    def _on_response(self, response):
+        if response.status >= 400 and response.status not in self.allowed:
+            request = response.request
+            self.problems.append(
+                f"HTTP {response.status} for {request.method} {response.url}"
+                f" ({request.resource_type})"
+            )
+
+
+@pytest.fixture(autouse=True)
+def page_guard(request):
+    marker = request.node.get_closest_marker("allow_http_status")
+    guard = PageGuard(set(marker.args) if marker else set())
+    yield guard
+    assert not guard.problems, "the browser met errors:\n" + "\n".join(guard.problems)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
@@ -77,15 +112,23 @@ def login(demo_site):
 
 
 @pytest.fixture
-def phone(browser):
+def phone(browser, page_guard):
     """A page in a phone-sized, touch-enabled Chinese browser context."""
     context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
-    yield context.new_page()
+    page = page_guard.watch(context.new_page())
+    page.on("dialog", lambda dialog: dialog.accept())  # confirm() on phone buttons
+    yield page
     context.close()
 
 
 @pytest.fixture
-def desktop(browser):
+def desktop(browser, page_guard):
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    yield context.new_page()
+    yield page_guard.watch(context.new_page())
     context.close()
+
+
+@pytest.fixture
+def page(page, page_guard):
+    """pytest-playwright's page, watched like the others."""
+    return page_guard.watch(page)

@@ -3,6 +3,7 @@
 import re
 
 import PIL.Image
+import pytest
 import zxingcpp
 from playwright.sync_api import expect
 
@@ -16,6 +17,7 @@ def decode(path) -> str:
     return results[0].text
 
 
+@pytest.mark.allow_http_status(400)  # the stale token's refusal page
 def test_mentor_session_qr_check_in_to_signed_hours(demo_site, desktop, phone, login, shoot):
     login(desktop, "daoshi")
     desktop.goto(demo_site.url + "/learn/mentor/")
@@ -64,7 +66,8 @@ def test_mentor_session_qr_check_in_to_signed_hours(demo_site, desktop, phone, l
     expect(desktop.locator("#recent")).to_contain_text("盘龙社区")
 
     # An old token is refused with a clear message.
-    phone.goto(re.sub(r"t=\d+", "t=1", scan_url))
+    refused = phone.goto(re.sub(r"t=\d+", "t=1", scan_url))
+    assert refused.status == 400
     expect(phone.locator(".result-reason")).to_contain_text("二维码")
     shoot(phone, "checkin-refused-phone")
 

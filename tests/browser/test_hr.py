@@ -1,21 +1,4 @@
-import pytest
 from playwright.sync_api import expect
-
-from tests.browser.conftest import DESKTOP, PHONE
-
-
-@pytest.fixture
-def desktop(browser):
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
-    yield context.new_page()
-    context.close()
 
 
 def test_hr_reads_the_certification_report(demo_site, desktop, phone, login, shoot):

@@ -3,31 +3,13 @@ mock exam, submit a case; the mentor approves it and the stage advances."""
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from lms.models import CaseSubmission, ExamAttempt, Stage
 from lms.selectors.practice import signed_mentor_hours
 from talent.models import Person
-from tests.browser.conftest import DESKTOP, PHONE
 
 COHORT = "2026年新入职社区工作者培养班（第二期）"
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def desktop(browser):
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    yield context.new_page()
-    context.close()
 
 
 def logout(page, url):

@@ -4,6 +4,7 @@ transcript and open it with openpyxl."""
 import datetime
 
 import openpyxl
+import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -16,7 +17,7 @@ from .conftest import DESKTOP, PHONE
 
 
 def test_partner_places_a_student_and_downloads_the_transcript(
-    page, browser, demo_site, login, shoot, tmp_path
+    page, browser, page_guard, demo_site, login, shoot, tmp_path
 ):
     """Done means: a partner places a student, the student checks in at the host,
     hours appear, and the transcript matches the signed logs."""
@@ -42,7 +43,7 @@ def test_partner_places_a_student_and_downloads_the_transcript(
 
     # the coordinator approves and starts it in the admin
     coordinator_context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    admin = coordinator_context.new_page()
+    admin = page_guard.watch(coordinator_context.new_page())
     login(admin, "zuzhi")
     admin.goto(f"{demo_site.url}/admin/talent/placements/{placement.pk}/decide/")
     admin.get_by_role("button", name="批准", exact=True).click()
@@ -93,6 +94,7 @@ def test_partner_places_a_student_and_downloads_the_transcript(
     shoot(page, "partner-evaluation-phone")
 
 
+@pytest.mark.allow_http_status(404)
 def test_other_universitys_placement_is_404_in_the_browser(page, demo_site, login):
     login(page, "gaoxiao")
     other = Placement.objects.filter(person__staff_no__startswith="CQCM").first()
@@ -133,9 +135,14 @@ def test_partner_student_pages(page, demo_site, login, shoot):
     page.set_viewport_size(PHONE)
     login(page, "gaoxiao")
     page.goto(f"{demo_site.url}/partner/")
+    students = page.locator("main")
+    expect(students).to_contain_text("西南大学")
+    expect(students).not_to_contain_text("重庆城市管理职业学院")
     shoot(page, "partner-students-phone")
     page.goto(f"{demo_site.url}/partner/students/import/")
+    expect(page.get_by_role("button", name="上传并预检")).to_be_visible()
     shoot(page, "partner-import-phone")
     page.set_viewport_size(DESKTOP)
     page.goto(f"{demo_site.url}/partner/students/new/")
+    expect(page.get_by_label("姓名")).to_be_visible()
     shoot(page, "partner-student-add-desktop")

@@ -1,14 +1,13 @@
 from playwright.sync_api import expect
 
 from talent.models import Person
-from tests.browser.conftest import DESKTOP
 from tests.talent.xlsx import workbook_bytes
 
 HEADER = ["工号", "姓名", "人员类别", "所在单位", "性别", "手机号", "参加工作日期", "在职"]
 
 
-def test_hr_imports_a_roster_with_dry_run_then_commit(demo_site, browser, login, shoot, tmp_path):
-    page = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
+def test_hr_imports_a_roster_with_dry_run_then_commit(demo_site, desktop, login, shoot, tmp_path):
+    page = desktop
     login(page, "renshi")
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(

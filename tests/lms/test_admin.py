@@ -6,6 +6,7 @@ from openpyxl import load_workbook
 
 from lms.models import Cohort, CohortMembership, Enrollment, Question
 from lms.services.programme import add_members, add_members_by_unit, save_cohort
+from tests.assertions import assert_sent_to_login
 from tests.factories import PersonFactory
 from tests.lms.factories_programme import make_cohort
 
@@ -29,7 +30,8 @@ def test_organiser_lists_only_cohorts_in_scope(client, cohort, yjp_cohort, organ
 def test_learners_and_mentors_have_no_admin(client, cohort, learner_user, mentor_user):
     for user in (learner_user, mentor_user):
         client.force_login(user)
-        assert client.get(f"/admin/lms/cohorts/{cohort.pk}/progress/").status_code in (302, 403)
+        response = client.get(f"/admin/lms/cohorts/{cohort.pk}/progress/")
+        assert_sent_to_login(response, "/admin/login/")
 
 
 def test_progress_export(client, cohort, organiser, learner):

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from lms.services.practice import create_mentorship
 from talent.models import Role
+from tests.assertions import assert_admin_refused, assert_sent_to_login
 from tests.lms.factories_practice import PracticeLogFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def test_practice_logs_are_read_only_in_the_admin(client, jl_hr, logs, admin_use
     for user in (jl_hr, admin_user):
         client.force_login(user)
         response = client.get(f"/admin/lms/practice-logs/edit/{logs[0].pk}/")
-        assert response.status_code in (302, 403)
+        assert_admin_refused(response)
 
 
 def test_hr_creates_mentorships_only_in_scope(jl_hr, mentoring, district):
@@ -78,7 +79,7 @@ def test_organiser_sees_salons_of_own_centre_only(client, centre, district, user
 
 def test_learner_cannot_open_the_practice_admin(client, mentoring):
     client.force_login(mentoring["mentees"][0].user)
-    assert client.get("/admin/lms/practice-logs/").status_code in (302, 403)
+    assert_sent_to_login(client.get("/admin/lms/practice-logs/"), "/admin/login/")
 
 
 def test_me_page_links_practice_and_mentor_pages(client, mentoring):

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from talent.models import (
     Placement,
@@ -26,7 +27,10 @@ class PracticeBaseFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"实践基地{n}")
     agreement_start = datetime.date(2025, 9, 1)
-    agreement_end = datetime.date(2028, 8, 31)
+    # runs past today whatever the date, so shifts built from today fall inside it
+    agreement_end = factory.LazyFunction(
+        lambda: datetime.date(timezone.localdate().year + 3, 8, 31)
+    )
     capacity_per_term = 2
 
 

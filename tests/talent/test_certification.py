@@ -20,10 +20,14 @@ from talent.models import (
     RegistrationPeriod,
     Role,
 )
+from tests.clock import pinned
 from tests.factories import PersonFactory
 from tests.talent.factories_hr import certificate, place, target
 
 TODAY = datetime.date(2026, 11, 23)
+# The data is built around TODAY (a certificate obtained after it, a target due at the
+# end of its year); the views read the clock, so the clock is pinned to it.
+pytestmark = pinned(TODAY)
 
 
 @pytest.fixture

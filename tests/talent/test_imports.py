@@ -6,6 +6,7 @@ from wagtail.models import ModelLogEntry
 
 from talent import imports
 from talent.models import Person
+from tests.assertions import assert_admin_refused
 from tests.factories import PersonFactory
 from tests.talent.xlsx import (
     BILLION_LAUGHS,
@@ -237,4 +238,4 @@ def test_users_without_add_permission_cannot_import(client, district, user_with_
 
     client.force_login(user_with_role(Role.ORGANISER, district["jl"]))
     response = client.get(reverse("talent_roster_import"))
-    assert response.status_code in (302, 403)
+    assert_admin_refused(response)

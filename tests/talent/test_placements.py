@@ -57,8 +57,14 @@ def test_partner_cannot_propose_at_another_universitys_base(bases, students):
 
 
 def test_dates_must_fall_inside_the_agreement(bases, students):
-    with pytest.raises(ValidationError):
-        propose(bases, students[0], dates=(datetime.date(2029, 3, 1), datetime.date(2029, 4, 1)))
+    base = bases["panlong"]
+    day = datetime.timedelta(days=1)
+    after = (base.agreement_end - 10 * day, base.agreement_end + day)
+    before = (base.agreement_start - day, base.agreement_start + 10 * day)
+    for dates in (after, before):
+        with pytest.raises(ValidationError, match="协议期内"):
+            propose(bases, students[0], dates=dates)
+    assert not Placement.objects.filter(person=students[0]).exists()
 
 
 def test_coordinator_approves_and_proposer_is_notified(bases, students):
@@ -130,11 +136,15 @@ def test_overlap_is_checked_again_at_approval(bases, students):
 
 
 def test_adjacent_placements_do_not_overlap(bases, students):
-    svc.approve_placement(actor=bases["coordinator"], placement=propose(bases, students[0]))
+    spring = propose(bases, students[0])
+    svc.approve_placement(actor=bases["coordinator"], placement=spring)
     after = (datetime.date(2026, 6, 27), datetime.date(2026, 7, 31))
-    svc.approve_placement(
-        actor=bases["coordinator"], placement=propose(bases, students[0], "longquan", after)
-    )
+    summer = propose(bases, students[0], "longquan", after)
+    svc.approve_placement(actor=bases["coordinator"], placement=summer)
+    spring.refresh_from_db()
+    summer.refresh_from_db()
+    assert (spring.status, summer.status) == (PlacementStatus.APPROVED, PlacementStatus.APPROVED)
+    assert spring.end + datetime.timedelta(days=1) == summer.start
 
 
 def test_reject_needs_a_reason(bases, students):
