@@ -70,7 +70,7 @@ class Command(BaseCommand):
                 ended = [child for child in children if child.poll() is not None]
                 if ended:
                     raise CommandError(
-                        f"{' '.join(ended[0].args[2:3])} stopped (exit {ended[0].returncode});"
+                        f"{ended[0].args[2]} stopped (exit {ended[0].returncode});"
                         " stopping the rest"
                     )
                 time.sleep(0.2)
