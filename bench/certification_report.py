@@ -16,13 +16,13 @@ django_with_temp_db()
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from talent.certification import certification_report  # noqa: E402
 from talent.models import (  # noqa: E402
     Certificate,
     CertificationTarget,
     OrgUnit,
     Person,
 )
+from talent.selectors.certification import certification_report  # noqa: E402
 
 AS_OF = datetime.date(2026, 11, 23)
 rng = random.Random(5)

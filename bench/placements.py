@@ -121,10 +121,10 @@ def build(placements: int, logs_each: int):
 
 def main() -> int:
     call_command("migrate", verbosity=0)
-    from cms.partner import transcript_sheets
-    from cms.placement_report import coordinator_report
-    from talent import selectors_placements as selectors
+    from cms.reports import coordinator_report
+    from cms.views.partner import transcript_sheets
     from talent.models import Placement
+    from talent.selectors import placements as selectors
     from talent.spreadsheets import write_workbook
 
     partner, coordinator = build(300, 40)

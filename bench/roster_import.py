@@ -16,9 +16,9 @@ django_with_temp_db()
 from django.contrib.auth import get_user_model  # noqa: E402
 from openpyxl import Workbook, load_workbook  # noqa: E402
 
-from talent import imports  # noqa: E402
+from talent.imports import base as imports  # noqa: E402
+from talent.imports.people import apply_roster, roster_spec  # noqa: E402
 from talent.models import OrgUnit, Person  # noqa: E402
-from talent.roster import apply_roster, roster_spec  # noqa: E402
 
 ROWS = 10_000
 root = OrgUnit.add_root(name="九龙坡区", code="jlp", kind="district")

@@ -6,7 +6,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import partner, placement_views, views
+from cms.views import partner
+from cms.views import placements as placement_views
+from cms.views import site as views
 
 urlpatterns = [
     # Wagtail's site history filters log entries by model permission only, which would

@@ -4,9 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from talent.selectors_placements import coordinator_scope
-
-from . import placement_report
+from cms import reports as placement_report
+from talent.selectors.placements import coordinator_scope
 
 
 def _is_coordinator(request) -> bool:

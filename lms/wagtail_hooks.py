@@ -3,9 +3,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+from lms.viewsets.practice import LOG_ACTIONS, PracticeViewSetGroup
 from talent.wagtail_hooks import ChangeFormatter
 
-from .admin_practice import LOG_ACTIONS, PracticeViewSetGroup
 from .viewsets.imports import QuestionImportView
 from .viewsets.programme import LearningViewSetGroup
 

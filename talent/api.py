@@ -1,10 +1,32 @@
 """The talent app's public face: lms and cms import from here, not from internals."""
 
-from . import imports
+from talent.imports import base as imports
+from talent.selectors.access import (
+    Scope,
+    notifications_for,
+    person_for_user,
+    scope_for,
+    unread_notification_count,
+    user_roles,
+)
+from talent.selectors.certification import held_certificates
+from talent.selectors.ladder import current_grade, evaluate_people
+from talent.selectors.placements import has_placements, partner_scope, placements_on_shift
+from talent.services.people import (
+    create_org_unit,
+    credit_ce_hours,
+    delete_person,
+    grant_role,
+    mark_read,
+    notify,
+    revoke_role,
+    save_person,
+    update_grant,
+    update_org_unit,
+)
+
 from .audit import record as record_audit
 from .audit import snapshot
-from .certification import held_certificates
-from .ladder import current_grade, evaluate_people
 from .models import (
     CEHourEntry,
     CertLevel,
@@ -19,27 +41,6 @@ from .models import (
     UnitKind,
 )
 from .roles import ADMIN_ROLES, ORGANISER_ROLES
-from .selectors import (
-    Scope,
-    notifications_for,
-    person_for_user,
-    scope_for,
-    unread_notification_count,
-    user_roles,
-)
-from .selectors_placements import has_placements, partner_scope, placements_on_shift
-from .services import (
-    create_org_unit,
-    credit_ce_hours,
-    delete_person,
-    grant_role,
-    mark_read,
-    notify,
-    revoke_role,
-    save_person,
-    update_grant,
-    update_org_unit,
-)
 from .spreadsheets import xlsx_response
 
 __all__ = [

@@ -6,7 +6,7 @@ A user must hold the model permission and have the person or unit in scope."""
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from .selectors import scope_for
+from talent.selectors.access import scope_for
 
 
 def require_perm(actor, perm: str) -> None:

@@ -3,8 +3,8 @@
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from .certification import certification_report, report_unit, visible_targets
-from .selectors import scope_for
+from talent.selectors.access import scope_for
+from talent.selectors.certification import certification_report, report_unit, visible_targets
 
 
 class CertificationPanel(Component):

@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import audit, imports
+from talent.imports import base as imports
+from talent.imports.people import contact_columns
+from talent.selectors.placements import partner_scope
+
+from . import audit
 from .models import Person, PersonKind
-from .roster import contact_columns
-from .selectors_placements import partner_scope
 
 STUDENT_FIELDS = ("name", "unit", "gender", "phone", "email")
 

@@ -51,6 +51,6 @@ def ensure_snapshot_schedule(schedule_model=None) -> None:
 
 def take_certification_snapshots() -> int:
     """Write this month's certification numbers for every active target."""
-    from .certification import snapshot_all_targets
+    from talent.selectors.certification import snapshot_all_targets
 
     return snapshot_all_targets(as_of=timezone.localdate())

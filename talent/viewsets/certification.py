@@ -13,7 +13,6 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.widgets.button import HeaderButton
 
-from talent import certification
 from talent.models import (
     CEHourEntry,
     Certificate,
@@ -21,8 +20,9 @@ from talent.models import (
     ExamAttempt,
     RegistrationPeriod,
 )
-from talent.selectors import scope_for
-from talent.services import credit_ce_hours
+from talent.selectors import certification
+from talent.selectors.access import scope_for
+from talent.services.people import credit_ce_hours
 
 from .forms import ScopedUnitFormMixin
 from .ladder_forms import ScopedPersonForm, ServiceErrorsMixin

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from talent.models import OrgUnit
-from talent.selectors import scope_for
+from talent.selectors.access import scope_for
 
 
 class ScopedUnitFormMixin:

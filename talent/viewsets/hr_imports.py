@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from talent import hr_imports
+from talent.imports import certification as hr_imports
 
 from .imports import SpreadsheetImportView
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from talent.imports import ImportRejected, ImportSpec, ParsedRow, run_import
+from talent.imports.base import ImportRejected, ImportSpec, ParsedRow, run_import
 from talent.spreadsheets import XLSX_CONTENT_TYPE
 
 SESSION_KEY = "academy_pending_imports"
@@ -164,17 +164,17 @@ class RosterImportView(SpreadsheetImportView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        from talent.roster import roster_spec
+        from talent.imports.people import roster_spec
 
         self.spec = roster_spec(actor=request.user)
 
     def apply(self, rows):
-        from talent.roster import apply_roster
+        from talent.imports.people import apply_roster
 
         return apply_roster(rows, actor=self.request.user)
 
     def audit_object(self):
-        from talent.selectors import scope_for
+        from talent.selectors.access import scope_for
 
         return scope_for(self.request.user).units().order_by("path").first()
 

@@ -11,8 +11,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from talent import ladder
 from talent.models import AnnualAssessment, Grade, GradeChange, Post, PromotionReview
+from talent.selectors import ladder
 
 from .certification import (
     PersonIndexMixin,

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from talent.models import GradeChangeReason, Person
-from talent.selectors import scope_for
+from talent.selectors.access import scope_for
 
 
 class ScopedPersonForm(WagtailAdminModelForm):

@@ -9,8 +9,9 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 
-from talent import models, services
-from talent.selectors import scope_for
+from talent import models
+from talent.selectors.access import scope_for
+from talent.services import people as services
 
 from .forms import OrgUnitForm, PersonForm, ScopeGrantForm
 from .scope import ScopedModelViewSet

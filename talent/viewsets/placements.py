@@ -16,9 +16,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
-from talent import selectors_placements as selectors
-from talent import services_placements as services
-from talent.forms_placements import EvaluationForm
+from talent.forms import EvaluationForm
 from talent.models import (
     EvaluationParty,
     Placement,
@@ -26,6 +24,8 @@ from talent.models import (
     PracticeBase,
     University,
 )
+from talent.selectors import placements as selectors
+from talent.services import placements as services
 
 from .rotation import RotationPlanViewSet
 from .scope import ScopedModelViewSet

@@ -13,17 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from talent.certification import (
+from talent.charts import bar_chart, trend_chart
+from talent.models import CertificationTarget, CertLevel, GradeChange, OrgUnit, RegistrationPeriod
+from talent.selectors.access import scope_for
+from talent.selectors.certification import (
     ce_pace,
     certification_report,
     people_to_certify,
     report_unit,
     visible_targets,
 )
-from talent.charts import bar_chart, trend_chart
-from talent.ladder import ladder_distribution
-from talent.models import CertificationTarget, CertLevel, GradeChange, OrgUnit, RegistrationPeriod
-from talent.selectors import scope_for
+from talent.selectors.ladder import ladder_distribution
 from talent.spreadsheets import xlsx_response
 
 

@@ -9,9 +9,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from talent import selectors_placements as selectors
-from talent import services_placements as services
 from talent.models import OrgUnit, PersonKind, RotationPlan
+from talent.selectors import placements as selectors
+from talent.services import placements as services
 
 STAGES = 4
 STAGE_HEADINGS = [_("第 1 站"), _("第 2 站"), _("第 3 站"), _("第 4 站")]

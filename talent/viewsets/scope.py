@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from talent.selectors import scope_for
+from talent.selectors.access import scope_for
 from talent.spreadsheets import csv_safe, write_workbook
 
 

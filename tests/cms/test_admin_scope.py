@@ -238,7 +238,7 @@ def test_person_list_query_count_does_not_grow(hr_client, district, django_asser
 def test_site_history_is_closed_to_scoped_staff_but_object_history_is_scoped(
     hr_client, people, jl_hr
 ):
-    from talent.services import save_person
+    from talent.services.people import save_person
 
     outsider = Person.objects.get(pk=people["xijiao"].pk)
     from tests.factories import UserFactory

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from talent.models import OrgUnit, Person, Role, ScopeGrant
-from talent.selectors import scope_for
+from talent.selectors.access import scope_for
 
 
 @pytest.mark.django_db

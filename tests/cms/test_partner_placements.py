@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from lms.models import LogStatus, PracticeLog, SignMethod
-from talent import services_placements as svc
 from talent.models import Placement
+from talent.services import placements as svc
 from tests.assertions import assert_sent_to_login
 from tests.factories import PersonFactory, UserFactory
 

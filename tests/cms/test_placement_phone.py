@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from talent import services_placements as svc
+from talent.services import placements as svc
 from tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.utils import timezone
 from lms import api as lms
 from lms.models import SessionKind
 from lms.services import checkin as checkin_services
-from talent import services_placements as svc
+from talent.services import placements as svc
 from tests.factories import PersonFactory
 from tests.talent.conftest import bases, students  # noqa: F401 - shared fixtures
 

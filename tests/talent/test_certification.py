@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from talent import certification
 from talent.models import (
     CEHourEntry,
     Certificate,
@@ -20,6 +19,7 @@ from talent.models import (
     RegistrationPeriod,
     Role,
 )
+from talent.selectors import certification
 from tests.clock import pinned
 from tests.factories import PersonFactory
 from tests.talent.factories_hr import certificate, place, target
@@ -272,7 +272,7 @@ def test_ce_pace_lists_people_behind(hr, people):
         source_ref="old",
         earned_on=datetime.date(2024, 5, 1),
     )  # before the period
-    from talent.selectors import scope_for
+    from talent.selectors.access import scope_for
 
     rows = certification.ce_pace(scope_for(hr), TODAY)
     assert [r.period.person for r in rows] == [behind]
@@ -370,8 +370,8 @@ def test_dashboard_panel_shows_rate_vs_target(hr_client, district, workers):
 
 
 def test_trend_chart_axis_starts_below_the_lowest_rate():
-    from talent.certification import TrendPoint
     from talent.charts import trend_chart
+    from talent.selectors.certification import TrendPoint
 
     points = [TrendPoint(datetime.date(2026, m, 1), 100, c) for m, c in ((9, 74), (10, 80))]
     chart = trend_chart(points, target=Decimal(89))

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from talent import hr_imports, imports
+from talent.imports import base as imports
+from talent.imports import certification as hr_imports
 from talent.models import AnnualAssessment, Certificate, ExamAttempt, RegistrationPeriod
 from tests.talent.xlsx import upload, workbook_bytes
 
@@ -141,7 +142,7 @@ ROSTER_HEADER = ["工号", "姓名", "人员类别", "所在单位", "学历", "
 
 
 def roster(rows, actor):
-    from talent.roster import apply_roster, roster_spec
+    from talent.imports.people import apply_roster, roster_spec
 
     return run(roster_spec, apply_roster, [ROSTER_HEADER, *rows], actor, True)
 

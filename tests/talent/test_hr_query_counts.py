@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from talent import ladder
 from talent.models import AnnualAssessment, CEHourEntry, ExamAttempt, RegistrationPeriod
+from talent.selectors import ladder
 from talent.tasks import take_certification_snapshots
 from tests.factories import PersonFactory
 from tests.talent.factories_hr import certificate, place, target

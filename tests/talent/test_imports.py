@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from talent import imports
+from talent.imports import base as imports
 from talent.models import Person
 from tests.assertions import assert_admin_refused
 from tests.factories import PersonFactory

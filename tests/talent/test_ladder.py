@@ -8,8 +8,8 @@ from django.db import IntegrityError
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from talent import ladder
 from talent.models import AnnualAssessment, Grade, GradeChange, Post, PromotionPolicy, Role
+from talent.selectors import ladder
 from tests.factories import PersonFactory
 from tests.talent.factories_hr import certificate, place
 

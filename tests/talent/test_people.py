@@ -3,8 +3,8 @@ from django.core.exceptions import PermissionDenied
 from wagtail.models import ModelLogEntry
 
 from talent.models import Person, Role
-from talent.selectors import scope_for
-from talent.services import save_person, update_org_unit
+from talent.selectors.access import scope_for
+from talent.services.people import save_person, update_org_unit
 from tests.factories import PersonFactory
 
 

@@ -5,14 +5,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from wagtail.models import ModelLogEntry
 
-from talent import services_placements as svc
 from talent.models import Placement, PlacementStatus, term_of
-from talent.selectors_placements import (
+from talent.selectors.placements import (
     behind_pace,
     capacity_usage,
     evaluation_summary,
     with_evaluations,
 )
+from talent.services import placements as svc
 from tests.factories import PersonFactory
 
 from .factories_placements import PlacementFactory

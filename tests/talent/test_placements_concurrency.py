@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from talent import services_placements as svc
 from talent.models import Placement, PlacementStatus
+from talent.services import placements as svc
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

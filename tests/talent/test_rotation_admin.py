@@ -53,7 +53,7 @@ def test_units_outside_scope_are_not_offered(client, bases, district):
 
 
 def test_a_clash_is_reported_on_the_form(client, bases, district):
-    from talent import services_placements as svc
+    from talent.services import placements as svc
 
     person = PersonFactory(unit=district["panlong"])
     svc.create_rotation_plan(

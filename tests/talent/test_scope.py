@@ -1,7 +1,7 @@
 import pytest
 
 from talent.models import Role
-from talent.selectors import scope_for
+from talent.selectors.access import scope_for
 from tests.factories import UserFactory
 
 
@@ -70,7 +70,7 @@ def test_superuser_sees_everything(district, people):
 def test_partner_grant_must_be_on_a_university(district):
     from django.core.exceptions import ValidationError
 
-    from talent.services import grant_role
+    from talent.services.people import grant_role
 
     with pytest.raises(ValidationError):
         grant_role(actor=None, user=UserFactory(), role=Role.PARTNER, unit=district["jl"])

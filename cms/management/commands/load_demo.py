@@ -1,12 +1,12 @@
 from django.core.management.base import BaseCommand
 
-from cms.site_setup import build_demo_notifications, build_demo_pages
-from lms import demo as lms_demo
-from lms import demo_placements as lms_demo_placements
-from lms import demo_practice
-from talent import demo as talent_demo
-from talent import demo_hr
-from talent import demo_placements as talent_demo_placements
+from cms.demo import build_demo_notifications, build_demo_pages
+from lms.demo import placements as lms_demo_placements
+from lms.demo import practice as demo_practice
+from lms.demo import programme as lms_demo
+from talent.demo import certification as demo_hr
+from talent.demo import people as talent_demo
+from talent.demo import placements as talent_demo_placements
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ from operator import or_
 
 from django.db.models import Q, QuerySet
 
-from .models import Notification, OrgUnit, Person, Role, ScopeGrant
-from .roles import ADMIN_ROLES
+from talent.models import Notification, OrgUnit, Person, Role, ScopeGrant
+from talent.roles import ADMIN_ROLES
 
 
 @dataclass(frozen=True)

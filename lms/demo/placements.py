@@ -13,9 +13,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from lms.models import LogStatus, PracticeLog, SignMethod
 from talent.models import Placement, PlacementKind, PlacementStatus
-
-from .models import LogStatus, PracticeLog, SignMethod
 
 SHIFT_HOURS = Decimal("4")
 ACTIVITIES = [

@@ -6,9 +6,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import GroupPagePermission, Locale, Page, Site
 
+from cms.models import HomePage, NewsIndexPage, NewsPage, StandardPage
 from talent.models.access import ROLE_GROUP_NAMES, Role
-
-from .models import HomePage, NewsIndexPage, NewsPage, StandardPage
 
 HOME_TITLE = "社工人才学院"
 HOME_INTRO = (

@@ -18,10 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
-from talent import api as talent
-from talent.demo import DEMO_PASSWORD
-
-from .models import (
+from lms.models import (
     CheckInSession,
     LogStatus,
     Mentorship,
@@ -34,10 +31,12 @@ from .models import (
     SessionStatus,
     SignMethod,
 )
-from .services import checkin as checkin_services
-from .services import practice as practice_services
-from .services import salons as salon_services
-from .services.salons import cycle_of, next_cycle
+from lms.services import checkin as checkin_services
+from lms.services import practice as practice_services
+from lms.services import salons as salon_services
+from lms.services.salons import cycle_of, next_cycle
+from talent import api as talent
+from talent.demo.people import DEMO_PASSWORD
 
 SEED = 6
 ACTIVITIES = [

@@ -38,8 +38,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import audit
-from .spreadsheets import HEADING_FILL, HEADING_FONT
+from talent import audit
+from talent.spreadsheets import HEADING_FILL, HEADING_FONT
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import OrgUnit, Person, PersonKind, Role, UnitKind
-from .services import grant_role
+from talent.models import OrgUnit, Person, PersonKind, Role, UnitKind
+from talent.services.people import grant_role
 
 DEMO_PASSWORD = "jiulong2026"
 SEED = 20261123

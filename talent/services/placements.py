@@ -18,8 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import audit
-from .models import (
+from talent import audit
+from talent.models import (
     RUBRIC,
     EvaluationParty,
     OrgUnit,
@@ -34,17 +34,17 @@ from .models import (
     RotationStage,
     ScopeGrant,
 )
-from .models.placements import RUBRIC_MAX
-from .roles import ORGANISER_ROLES
-from .selectors import scope_for
-from .selectors_placements import (
+from talent.models.placements import RUBRIC_MAX
+from talent.roles import ORGANISER_ROLES
+from talent.selectors.access import scope_for
+from talent.selectors.placements import (
     can_coordinate,
     is_partner_for,
     overlapping,
     required_parties,
     used_places,
 )
-from .services import notify
+from talent.services.people import notify
 
 S = PlacementStatus
 

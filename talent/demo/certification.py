@@ -16,9 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from .certification import _month_start, snapshot_target
-from .ladder import initial_grade
-from .models import (
+from talent.models import (
     AnnualAssessment,
     AssessmentResult,
     CEHourEntry,
@@ -41,6 +39,8 @@ from .models import (
     PromotionReview,
     RegistrationPeriod,
 )
+from talent.selectors.certification import _month_start, snapshot_target
+from talent.selectors.ladder import initial_grade
 
 SEED = 89
 TARGET_NAME = "九龙街道社区工作者持证率"

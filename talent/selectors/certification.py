@@ -19,9 +19,9 @@ from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext as _
 
-from . import audit
-from .checks import require_perm, require_person_in_scope, require_unit_in_scope
-from .models import (
+from talent import audit
+from talent.checks import require_perm, require_person_in_scope, require_unit_in_scope
+from talent.models import (
     CEHourEntry,
     Certificate,
     CertificateStatus,
@@ -35,7 +35,7 @@ from .models import (
     Person,
     RegistrationPeriod,
 )
-from .selectors import Scope
+from talent.selectors.access import Scope
 
 LEVELS = (CertLevel.ASSISTANT, CertLevel.INTERMEDIATE, CertLevel.SENIOR)
 
@@ -475,7 +475,7 @@ def confirm_certificate(
 
 
 def _on_valid(actor, certificate: Certificate) -> None:
-    from .ladder import grant_certification_bonus
+    from talent.selectors.ladder import grant_certification_bonus
 
     policy = CertificationPolicy.load()
     start = certificate.obtained_on

@@ -13,10 +13,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from . import audit
-from .certification import held_certificates
-from .checks import require_perm, require_person_in_scope, require_unit_in_scope
-from .models import (
+from talent import audit
+from talent.checks import require_perm, require_person_in_scope, require_unit_in_scope
+from talent.models import (
     PASSING_RESULTS,
     AnnualAssessment,
     AssessmentResult,
@@ -30,7 +29,8 @@ from .models import (
     PromotionPolicy,
     PromotionReview,
 )
-from .selectors import Scope
+from talent.selectors.access import Scope
+from talent.selectors.certification import held_certificates
 
 # Reads ----------------------------------------------------------------------
 

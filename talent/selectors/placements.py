@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .models import (
+from talent.models import (
     RUBRIC,
     EvaluationParty,
     OrgUnit,
@@ -26,9 +26,9 @@ from .models import (
     Role,
     University,
 )
-from .models.placements import HOLDING_STATUSES, RUBRIC_MAX, term_of
-from .roles import ORGANISER_ROLES
-from .selectors import Scope, scope_for
+from talent.models.placements import HOLDING_STATUSES, RUBRIC_MAX, term_of
+from talent.roles import ORGANISER_ROLES
+from talent.selectors.access import Scope, scope_for
 
 COORDINATOR_ROLES = ORGANISER_ROLES
 # A placement is behind pace when its signed hours are under this share of

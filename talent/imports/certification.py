@@ -10,10 +10,8 @@ from collections import Counter
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from . import imports
-from .certification import record_exam_attempt, save_certificate
-from .ladder import record_assessment
-from .models import (
+from talent.imports import base as imports
+from talent.models import (
     AnnualAssessment,
     AssessmentResult,
     Certificate,
@@ -22,7 +20,9 @@ from .models import (
     ExamSubject,
     Person,
 )
-from .selectors import scope_for
+from talent.selectors.access import scope_for
+from talent.selectors.certification import record_exam_attempt, save_certificate
+from talent.selectors.ladder import record_assessment
 
 THIS_YEAR = datetime.date.today().year
 

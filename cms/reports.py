@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from wagtail.admin.ui.components import Component
 
 from lms import api as lms
-from talent import selectors_placements as selectors
 from talent.models import PlacementStatus
 from talent.models.placements import term_label
+from talent.selectors import placements as selectors
 from talent.spreadsheets import xlsx_response
 
 

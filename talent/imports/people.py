@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from . import imports
-from .models import EducationLevel, Person, PersonKind, Post
-from .models.people import Gender
-from .selectors import scope_for
+from talent.imports import base as imports
+from talent.models import EducationLevel, Person, PersonKind, Post
+from talent.models.people import Gender
+from talent.selectors.access import scope_for
 
 ROSTER_FIELDS = (
     "name",

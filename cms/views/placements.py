@@ -10,13 +10,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from cms.views.partner import placement_rows
 from talent import api as talent
-from talent import selectors_placements as selectors
-from talent import services_placements as services
-from talent.forms_placements import EvaluationForm
+from talent.forms import EvaluationForm
 from talent.models import EvaluationParty, PlacementStatus
-
-from .partner import placement_rows
+from talent.selectors import placements as selectors
+from talent.services import placements as services
 
 EVALUABLE = (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
 

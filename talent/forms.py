@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import RUBRIC
-from .models.placements import RUBRIC_MAX
+from talent.models import RUBRIC
+from talent.models.placements import RUBRIC_MAX
 
 
 class EvaluationForm(forms.Form):

@@ -21,11 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Site
 
-from talent import api as talent
-
-from .demo_courses import CASE_TASKS, COURSES
-from .demo_questions import BANK
-from .models import (
+from lms.demo.courses import CASE_TASKS, COURSES
+from lms.demo.questions import BANK
+from lms.models import (
     AttemptAnswer,
     CaseCriterion,
     CaseCriterionScore,
@@ -49,9 +47,10 @@ from .models import (
     SubmissionStatus,
     Tier,
 )
-from .models.exams import OPTION_LETTERS
-from .services.exams import score_answer
-from .services.programme import add_members
+from lms.models.exams import OPTION_LETTERS
+from lms.services.exams import score_answer
+from lms.services.programme import add_members
+from talent import api as talent
 
 SEED = 20260372
 PROGRAMME = "九龙街道社区工作者分层培养计划"

@@ -15,9 +15,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from . import services_placements as svc
-from .demo import DEMO_PASSWORD
-from .models import OrgUnit, Person, PersonKind, PracticeBase, RotationPlan, University
+from talent.demo.people import DEMO_PASSWORD
+from talent.models import OrgUnit, Person, PersonKind, PracticeBase, RotationPlan, University
+from talent.services import placements as svc
 
 ROTATION_NAME = "2026年社区工作者轮岗实训（第二期）"
 UNIVERSITIES = [

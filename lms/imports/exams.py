@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from lms.models import Cohort, ExamLevel, ExamSubject, Question, QuestionKind
+from lms.models.exams import OPTION_LETTERS
+from lms.permissions import organiser_scope
+from lms.services.programme import add_members
 from talent import api as talent
-
-from .models import Cohort, ExamLevel, ExamSubject, Question, QuestionKind
-from .models.exams import OPTION_LETTERS
-from .permissions import organiser_scope
-from .services.programme import add_members
 
 imports = talent.imports
 OPTION_KEYS = [f"option_{letter.lower()}" for letter in OPTION_LETTERS]

@@ -22,12 +22,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
+from cms.views.site import partner_portal_scope
 from lms import api as lms
 from talent import api as talent
 from talent import partner_students as students
-from talent import selectors_placements as placements
-from talent import services_placements as services
-from talent.forms_placements import EvaluationForm
+from talent.forms import EvaluationForm
 from talent.models import (
     EvaluationParty,
     Placement,
@@ -36,10 +35,10 @@ from talent.models import (
 )
 from talent.models.people import Gender
 from talent.models.placements import term_label
+from talent.selectors import placements
+from talent.services import placements as services
 from talent.spreadsheets import xlsx_response
 from talent.viewsets.imports import SpreadsheetImportView
-
-from .views import partner_portal_scope
 
 
 def _flash_errors(request, error: ValidationError | PermissionDenied) -> None:

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from . import audit
-from .models import CEHourEntry, Notification, OrgUnit, Person, Role, ScopeGrant, UnitKind
-from .models.access import ROLE_GROUP_NAMES
-from .selectors import scope_for
+from talent import audit
+from talent.models import CEHourEntry, Notification, OrgUnit, Person, Role, ScopeGrant, UnitKind
+from talent.models.access import ROLE_GROUP_NAMES
+from talent.selectors.access import scope_for
 
 
 def _require(actor, perm: str) -> None:
