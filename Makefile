@@ -82,6 +82,7 @@ i18n-check: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 check: install
 	$(MANAGE) check --fail-level WARNING

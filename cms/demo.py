@@ -7,7 +7,7 @@ from django.db import transaction
 from wagtail.models import GroupPagePermission, Locale, Page, Site
 
 from cms.models import HomePage, NewsIndexPage, NewsPage, StandardPage
-from talent.models.access import ROLE_GROUP_NAMES, Role
+from talent import api as talent
 
 HOME_TITLE = "社工人才学院"
 HOME_INTRO = (
@@ -55,7 +55,7 @@ def ensure_site() -> HomePage:
 
 
 def _grant_page_permissions(home: Page) -> None:
-    group = Group.objects.get(name=ROLE_GROUP_NAMES[Role.ORGANISER])
+    group = Group.objects.get(name=talent.ROLE_GROUP_NAMES[talent.Role.ORGANISER])
     for codename in ("add_page", "change_page", "publish_page"):
         permission = Permission.objects.get(
             content_type__app_label="wagtailcore", codename=codename
@@ -119,14 +119,17 @@ def build_demo_notifications(username: str = "xueyuan") -> None:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from talent.models import Notification
-
     user = get_user_model().objects.filter(username=username).first()
-    if user is None or Notification.objects.filter(recipient=user).exists():
+    if user is None or talent.Notification.objects.filter(recipient=user).exists():
         return
     now = timezone.now()
     for title, body, url, days in DEMO_NOTIFICATIONS:
-        note = Notification.objects.create(
+        note = talent.Notification.objects.create(
             recipient=user, title=title, body=body, url=url, emailed_at=now
         )
-        Notification.objects.filter(pk=note.pk).update(created_at=now - timedelta(days=days))
+        talent.Notification.objects.filter(pk=note.pk).update(created_at=now - timedelta(days=days))
+
+
+def build() -> None:
+    build_demo_pages()
+    build_demo_notifications()

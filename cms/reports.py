@@ -12,10 +12,7 @@ from django.utils.translation import gettext as _
 from wagtail.admin.ui.components import Component
 
 from lms import api as lms
-from talent.models import PlacementStatus
-from talent.models.placements import term_label
-from talent.selectors import placements as selectors
-from talent.spreadsheets import xlsx_response
+from talent import api as talent
 
 
 @dataclass
@@ -30,21 +27,23 @@ class CoordinatorReport:
 def coordinator_report(user, term: str | None = None) -> CoordinatorReport:
     """Four queries whatever the number of placements: bases with usage, active
     placements, their signed hours, and the two queues."""
-    term = term or selectors.current_term()
-    active = list(selectors.placements_for_coordinator(user).filter(status=PlacementStatus.ACTIVE))
+    term = term or talent.current_term()
+    active = list(
+        talent.placements_for_coordinator(user).filter(status=talent.PlacementStatus.ACTIVE)
+    )
     hours = lms.signed_hours_by_placement(p.pk for p in active)
-    behind = selectors.behind_pace(active, hours, timezone.localdate())
+    behind = talent.behind_pace(active, hours, timezone.localdate())
     queues = list(
-        selectors.placements_for_coordinator(user)
-        .filter(status__in=(PlacementStatus.PROPOSED, PlacementStatus.COMPLETED))
+        talent.placements_for_coordinator(user)
+        .filter(status__in=(talent.PlacementStatus.PROPOSED, talent.PlacementStatus.COMPLETED))
         .order_by("start")
     )
     return CoordinatorReport(
         term=term,
-        capacity=selectors.capacity_usage(user, term),
+        capacity=talent.capacity_usage(user, term),
         behind=sorted(behind, key=lambda r: r.shortfall, reverse=True),
-        waiting_approval=[p for p in queues if p.status == PlacementStatus.PROPOSED],
-        waiting_evaluation=[p for p in queues if p.status == PlacementStatus.COMPLETED],
+        waiting_approval=[p for p in queues if p.status == talent.PlacementStatus.PROPOSED],
+        waiting_evaluation=[p for p in queues if p.status == talent.PlacementStatus.COMPLETED],
     )
 
 
@@ -61,7 +60,7 @@ def _sheets(report: CoordinatorReport):
                     r.base.name,
                     str(r.base.university),
                     r.base.host_unit.name,
-                    term_label(r.term),
+                    talent.term_label(r.term),
                     r.used,
                     r.capacity,
                 ]
@@ -116,13 +115,15 @@ def report_view(request):
     term = request.GET.get("term") or None
     report = coordinator_report(request.user, term)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(f"placements-{report.term}", _sheets(report), widths=REPORT_WIDTHS)
+        return talent.xlsx_response(
+            f"placements-{report.term}", _sheets(report), widths=REPORT_WIDTHS
+        )
     return TemplateResponse(
         request,
         "cms/placement_report.html",
         {
             "report": report,
-            "terms": [(t, term_label(t)) for t in selectors.terms_in_use(request.user)],
+            "terms": [(t, talent.term_label(t)) for t in talent.terms_in_use(request.user)],
             "page_title": _("实习与轮岗协调"),
             "header_icon": "date",
         },

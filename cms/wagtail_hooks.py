@@ -5,11 +5,11 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from cms import reports as placement_report
-from talent.selectors.placements import coordinator_scope
+from talent import api as talent
 
 
 def _is_coordinator(request) -> bool:
-    return not coordinator_scope(request.user).is_empty
+    return not talent.coordinator_scope(request.user).is_empty
 
 
 class CoordinatorMenuItem(MenuItem):

@@ -1,10 +1,9 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.log_actions import LogFormatter
 
 from lms.viewsets.practice import LOG_ACTIONS, PracticeViewSetGroup
-from talent.wagtail_hooks import ChangeFormatter
+from talent import api as talent
 
 from .viewsets.imports import QuestionImportView
 from .viewsets.programme import LearningViewSetGroup
@@ -26,12 +25,8 @@ PROGRAMME_ACTIONS = {
 @hooks.register("register_log_actions")
 def register_lms_actions(actions):
     # Programme events carry ids, not field changes: show the label alone.
-    for action, label in PROGRAMME_ACTIONS.items():
-        formatter = type("Formatter", (LogFormatter,), {"label": label})
-        actions.register_action(action)(formatter)
-    for action, label in LOG_ACTIONS.items():
-        formatter = type("Formatter", (ChangeFormatter,), {"label": label})
-        actions.register_action(action)(formatter)
+    talent.register_actions(actions, PROGRAMME_ACTIONS, changes=False)
+    talent.register_actions(actions, LOG_ACTIONS)
 
 
 @hooks.register("register_admin_viewset")

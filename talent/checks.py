@@ -22,3 +22,17 @@ def require_person_in_scope(actor, person) -> None:
 def require_unit_in_scope(actor, unit, message=None) -> None:
     if actor is not None and not scope_for(actor).contains_unit(unit):
         raise PermissionDenied(message or _("该单位不在您的管辖范围内。"))
+
+
+def require_user_perm(actor, perm: str) -> None:
+    """The strict form, for org, people and role writes: only a user holding
+    ``perm`` passes (``actor=None`` is refused; callers that allow the system
+    say so before calling)."""
+    if not (actor and actor.has_perm(perm)):
+        raise PermissionDenied(_("您没有执行此操作的权限。"))
+
+
+def require_user_unit_in_scope(actor, unit) -> None:
+    """The strict form of ``require_unit_in_scope``: ``actor=None`` is refused."""
+    if not scope_for(actor).contains_unit(unit):
+        raise PermissionDenied(_("该单位不在您的管辖范围内。"))

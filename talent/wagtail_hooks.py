@@ -3,48 +3,30 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSetGroup
-from wagtail.log_actions import LogFormatter
 
 from .models import CertificationTarget, GradeChange, RegistrationPeriod
 from .panels import CertificationPanel
 from .viewsets.certification import (
     CEHourViewSet,
+    CertificateImportView,
     CertificateViewSet,
     CertificationTargetViewSet,
     ExamAttemptViewSet,
+    ExamImportView,
     RegistrationPeriodViewSet,
 )
-from .viewsets.hr_imports import AssessmentImportView, CertificateImportView, ExamImportView
-from .viewsets.imports import RosterImportView
+from .viewsets.history import register_actions
 from .viewsets.ladder import (
     AnnualAssessmentViewSet,
+    AssessmentImportView,
     GradeChangeViewSet,
     GradeViewSet,
     PostViewSet,
     PromotionReviewViewSet,
 )
-from .viewsets.people import TalentViewSetGroup
+from .viewsets.people import RosterImportView, TalentViewSetGroup
 from .viewsets.placements import PlacementViewSetGroup
 from .viewsets.reports import CEPaceReportView, CertificationReportView, LadderReportView
-
-
-class ChangeFormatter(LogFormatter):
-    """Shows which fields changed; the full before/after stays in the entry's data."""
-
-    def format_message(self, log_entry):
-        after = (log_entry.data or {}).get("after") or {}
-        if not after:
-            return str(self.label)
-        fields = []
-        model = log_entry.content_type.model_class()
-        for name in after:
-            try:
-                field = model._meta.get_field(name.removesuffix("_id"))
-                fields.append(str(field.verbose_name))
-            except Exception:
-                fields.append(name)
-        return _("%(label)s：%(fields)s") % {"label": self.label, "fields": "、".join(fields)}
-
 
 ACTIONS = {
     "talent.orgunit.create": _("新建组织单位"),
@@ -75,9 +57,7 @@ ACTIONS = {
 
 @hooks.register("register_log_actions")
 def register_talent_actions(actions):
-    for action, label in ACTIONS.items():
-        formatter = type("Formatter", (ChangeFormatter,), {"label": label})
-        actions.register_action(action)(formatter)
+    register_actions(actions, ACTIONS)
 
 
 class CertificationViewSetGroup(ModelViewSetGroup):
@@ -130,9 +110,7 @@ PLACEMENT_ACTIONS = {
 
 @hooks.register("register_log_actions")
 def register_placement_actions(actions):
-    for action, label in PLACEMENT_ACTIONS.items():
-        formatter = type("Formatter", (ChangeFormatter,), {"label": label})
-        actions.register_action(action)(formatter)
+    register_actions(actions, PLACEMENT_ACTIONS)
 
 
 @hooks.register("register_admin_viewset")

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from talent.models import Role, UnitKind
-from talent.services.people import grant_role
+from talent.services.access import grant_role
 from tests.factories import PersonFactory, UserFactory, make_unit
 
 

@@ -25,26 +25,20 @@ from django.views.decorators.http import require_POST
 from cms.views.site import partner_portal_scope
 from lms import api as lms
 from talent import api as talent
-from talent import partner_students as students
-from talent.forms import EvaluationForm
-from talent.models import (
-    EvaluationParty,
-    Placement,
-    PlacementStatus,
-    term_of,
-)
-from talent.models.people import Gender
-from talent.models.placements import term_label
-from talent.selectors import placements
-from talent.services import placements as services
-from talent.spreadsheets import xlsx_response
-from talent.viewsets.imports import SpreadsheetImportView
 
 
 def _flash_errors(request, error: ValidationError | PermissionDenied) -> None:
     texts = error.messages if isinstance(error, ValidationError) else [str(error)]
     for text in texts:
         messages.error(request, text)
+
+
+WITHDRAWABLE = (talent.PlacementStatus.PROPOSED, talent.PlacementStatus.APPROVED)
+NOT_ON_TRANSCRIPT = (
+    talent.PlacementStatus.PROPOSED,
+    talent.PlacementStatus.REJECTED,
+    talent.PlacementStatus.WITHDRAWN,
+)
 
 
 # Forms ----------------------------------------------------------------------
@@ -68,7 +62,7 @@ class ProposeForm(forms.Form):
         self.fields["person"].queryset = scope.people().filter(
             kind=talent.PersonKind.INTERN, is_active=True
         )
-        self.fields["base"].queryset = placements.bases_for_partner(scope)
+        self.fields["base"].queryset = talent.bases_for_partner(scope)
 
 
 class ReasonForm(forms.Form):
@@ -78,8 +72,8 @@ class ReasonForm(forms.Form):
 # Reads ----------------------------------------------------------------------
 
 
-def _placement_or_404(scope, pk: int) -> Placement:
-    placement = placements.placements_for_partner(scope).filter(pk=pk).first()
+def _placement_or_404(scope, pk: int) -> talent.Placement:
+    placement = talent.placements_for_partner(scope).filter(pk=pk).first()
     if placement is None:
         raise Http404
     return placement
@@ -87,8 +81,8 @@ def _placement_or_404(scope, pk: int) -> Placement:
 
 def _term_choices(qs) -> list[tuple[str, str]]:
     terms = set(qs.order_by().values_list("term", flat=True).distinct())
-    terms.add(term_of(timezone.localdate()))
-    return [(t, term_label(t)) for t in sorted(terms, reverse=True) if t]
+    terms.add(talent.term_of(timezone.localdate()))
+    return [(t, talent.term_label(t)) for t in sorted(terms, reverse=True) if t]
 
 
 def placement_rows(qs) -> list[dict]:
@@ -98,13 +92,13 @@ def placement_rows(qs) -> list[dict]:
     today = timezone.localdate()
     result = []
     for p in rows:
-        row = placements.pace(p, hours[p.pk], today)
+        row = talent.pace(p, hours[p.pk], today)
         result.append(
             {
                 "placement": p,
                 "signed": row.signed,
                 "expected": row.expected,
-                "behind": p.status == PlacementStatus.ACTIVE and placements.is_behind(row),
+                "behind": p.status == talent.PlacementStatus.ACTIVE and talent.is_behind(row),
                 "percent": int(row.signed * 100 / p.required_hours) if p.required_hours else 0,
             }
         )
@@ -117,13 +111,13 @@ def placement_rows(qs) -> list[dict]:
 @login_required
 def partner_placements(request):
     scope = partner_portal_scope(request)
-    qs = placements.placements_for_partner(scope)
+    qs = talent.placements_for_partner(scope)
     terms = _term_choices(qs)
     term = request.GET.get("term") or ""
     status = request.GET.get("status") or ""
     if term:
         qs = qs.filter(term=term)
-    if status in PlacementStatus.values:
+    if status in talent.PlacementStatus.values:
         qs = qs.filter(status=status)
     page = Paginator(qs.order_by("-start", "person__staff_no"), 30).get_page(
         request.GET.get("page")
@@ -136,9 +130,9 @@ def partner_placements(request):
             "page": page,
             "terms": terms,
             "term": term,
-            "statuses": PlacementStatus.choices,
+            "statuses": talent.PlacementStatus.choices,
             "status": status,
-            "bases": placements.bases_for_partner(scope),
+            "bases": talent.bases_for_partner(scope),
             "nav": "placements",
         },
     )
@@ -150,7 +144,7 @@ def partner_student(request, pk: int):
     student = scope.people().select_related("unit").filter(pk=pk).first()
     if student is None:
         raise Http404
-    qs = placements.placements_for_partner(scope).filter(person=student).order_by("-start")
+    qs = talent.placements_for_partner(scope).filter(person=student).order_by("-start")
     return render(
         request,
         "partner/student.html",
@@ -165,7 +159,7 @@ def partner_propose(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            placement = services.propose_placement(
+            placement = talent.propose_placement(
                 actor=request.user,
                 person=data["person"],
                 base=data["base"],
@@ -192,20 +186,20 @@ def _propose_initial(request) -> dict:
 def partner_placement(request, pk: int):
     scope = partner_portal_scope(request)
     placement = _placement_or_404(scope, pk)
-    placement = placements.with_evaluations(Placement.objects).get(pk=placement.pk)
-    can_evaluate = services.may_evaluate_as(
-        request.user, placement, EvaluationParty.UNIVERSITY
-    ) and placement.status in (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
-    summary = placements.evaluation_summary(placement)
-    if any(party == EvaluationParty.UNIVERSITY and e for party, _l, e in summary.parties):
+    placement = talent.with_evaluations(talent.Placement.objects).get(pk=placement.pk)
+    can_evaluate = talent.may_evaluate_as(
+        request.user, placement, talent.EvaluationParty.UNIVERSITY
+    ) and placement.status in (talent.PlacementStatus.ACTIVE, talent.PlacementStatus.COMPLETED)
+    summary = talent.evaluation_summary(placement)
+    if any(party == talent.EvaluationParty.UNIVERSITY and e for party, _l, e in summary.parties):
         can_evaluate = False
-    form = EvaluationForm(request.POST or None) if can_evaluate else None
+    form = talent.EvaluationForm(request.POST or None) if can_evaluate else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
-            services.submit_evaluation(
+            talent.submit_evaluation(
                 actor=request.user,
                 placement=placement,
-                party=EvaluationParty.UNIVERSITY,
+                party=talent.EvaluationParty.UNIVERSITY,
                 scores=form.scores(),
                 comment=form.cleaned_data["comment"],
             )
@@ -225,7 +219,8 @@ def partner_placement(request, pk: int):
             "summary": summary,
             "form": form,
             "withdraw_form": ReasonForm()
-            if placement.status in (PlacementStatus.PROPOSED, PlacementStatus.APPROVED)
+            if placement.status
+            in (talent.PlacementStatus.PROPOSED, talent.PlacementStatus.APPROVED)
             else None,
             "nav": "placements",
         },
@@ -242,7 +237,7 @@ def partner_withdraw(request, pk: int):
         messages.error(request, _("请填写撤回原因。"))
         return redirect("partner_placement", pk=pk)
     try:
-        services.withdraw_placement(
+        talent.withdraw_placement(
             actor=request.user, placement=placement, reason=form.cleaned_data["reason"]
         )
     except (ValidationError, PermissionDenied) as error:
@@ -287,11 +282,11 @@ TRANSCRIPT_WIDTHS = {1: 12, 2: 10, 3: 18, 4: 32, 5: 16, 6: 30, 7: 12, 8: 18, 9: 
 def transcript_sheets(qs) -> list[tuple[str, list, list]]:
     """Summary per placement and every signed log, from the same signed logs
     the portal shows, so the totals and the detail always agree."""
-    rows = list(placements.with_evaluations(qs.order_by("person__staff_no", "start")))
+    rows = list(talent.with_evaluations(qs.order_by("person__staff_no", "start")))
     hours = lms.signed_hours_by_placement(p.pk for p in rows)
     summary = []
     for p in rows:
-        result = placements.evaluation_summary(p)
+        result = talent.evaluation_summary(p)
         signed = hours[p.pk]
         summary.append(
             [
@@ -335,8 +330,12 @@ def transcript_sheets(qs) -> list[tuple[str, list, list]]:
 def partner_transcript(request):
     """Hours transcript for one term (``?term=``) or one student (``?person=``)."""
     scope = partner_portal_scope(request)
-    qs = placements.placements_for_partner(scope).exclude(
-        status__in=(PlacementStatus.PROPOSED, PlacementStatus.REJECTED, PlacementStatus.WITHDRAWN)
+    qs = talent.placements_for_partner(scope).exclude(
+        status__in=(
+            talent.PlacementStatus.PROPOSED,
+            talent.PlacementStatus.REJECTED,
+            talent.PlacementStatus.WITHDRAWN,
+        )
     )
     name = "transcript"
     if person_id := request.GET.get("person"):
@@ -348,7 +347,7 @@ def partner_transcript(request):
     elif term := request.GET.get("term"):
         qs = qs.filter(term=term)
         name = f"transcript-{term}"
-    return xlsx_response(name, transcript_sheets(qs), widths=TRANSCRIPT_WIDTHS)
+    return talent.xlsx_response(name, transcript_sheets(qs), widths=TRANSCRIPT_WIDTHS)
 
 
 # Students -------------------------------------------------------------------
@@ -372,7 +371,7 @@ def partner_student_add(request):
     if request.method == "POST" and form.is_valid():
         form.instance.kind = talent.PersonKind.INTERN
         try:
-            student = students.save_student(actor=request.user, person=form.instance)
+            student = talent.save_student(actor=request.user, person=form.instance)
         except (ValidationError, PermissionDenied) as error:
             _flash_errors(request, error)
         else:
@@ -381,7 +380,7 @@ def partner_student_add(request):
     return render(request, "partner/student_form.html", {"form": form, "nav": "students"})
 
 
-class PartnerStudentImportView(SpreadsheetImportView):
+class PartnerStudentImportView(talent.SpreadsheetImportView):
     """学生名单导入 on the partner portal: template, dry run, all-or-nothing."""
 
     template_name = "partner/import.html"
@@ -391,11 +390,11 @@ class PartnerStudentImportView(SpreadsheetImportView):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         self.scope = partner_portal_scope(request)
-        self.spec = students.student_spec(actor=request.user)
+        self.spec = talent.student_spec(actor=request.user)
         return View.dispatch(self, request, *args, **kwargs)
 
     def apply(self, rows):
-        return students.apply_students(rows, actor=self.request.user)
+        return talent.apply_students(rows, actor=self.request.user)
 
     def audit_object(self):
         return self.scope.units().order_by("path").first()
@@ -403,7 +402,7 @@ class PartnerStudentImportView(SpreadsheetImportView):
     def describe(self, row):
         values = dict(row.values)
         if values["gender"]:
-            values["gender"] = Gender(values["gender"]).label
+            values["gender"] = talent.Gender(values["gender"]).label
         return [values.get(c.key) for c in self.spec.columns]
 
     def get_context_data(self, **kwargs):

@@ -12,12 +12,8 @@ from django.utils.translation import gettext as _
 
 from cms.views.partner import placement_rows
 from talent import api as talent
-from talent.forms import EvaluationForm
-from talent.models import EvaluationParty, PlacementStatus
-from talent.selectors import placements as selectors
-from talent.services import placements as services
 
-EVALUABLE = (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
+EVALUABLE = (talent.PlacementStatus.ACTIVE, talent.PlacementStatus.COMPLETED)
 
 
 def _cards(placements, party: str) -> list[dict]:
@@ -38,8 +34,10 @@ def my_placements(request):
         request,
         "cms/my_placements.html",
         {
-            "own": _cards(selectors.own_placements(person), EvaluationParty.SELF),
-            "supervised": _cards(selectors.supervised_placements(person), EvaluationParty.MENTOR),
+            "own": _cards(talent.own_placements(person), talent.EvaluationParty.SELF),
+            "supervised": _cards(
+                talent.supervised_placements(person), talent.EvaluationParty.MENTOR
+            ),
             "tab": "me",
         },
     )
@@ -48,23 +46,23 @@ def my_placements(request):
 @login_required
 def evaluate_placement(request, pk: int, party: str):
     """Self or mentor evaluation; anyone else gets a 404 for the placement."""
-    if party not in (EvaluationParty.SELF, EvaluationParty.MENTOR):
+    if party not in (talent.EvaluationParty.SELF, talent.EvaluationParty.MENTOR):
         raise Http404
     person = talent.person_for_user(request.user)
     if person is None:
         raise Http404
     pool = (
-        selectors.own_placements(person)
-        if party == EvaluationParty.SELF
-        else selectors.supervised_placements(person)
+        talent.own_placements(person)
+        if party == talent.EvaluationParty.SELF
+        else talent.supervised_placements(person)
     )
     placement = pool.filter(pk=pk).first()
     if placement is None:
         raise Http404
-    form = EvaluationForm(request.POST or None)
+    form = talent.EvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.submit_evaluation(
+            talent.submit_evaluation(
                 actor=request.user,
                 placement=placement,
                 party=party,
@@ -84,8 +82,8 @@ def evaluate_placement(request, pk: int, party: str):
         {
             "p": placement,
             "form": form,
-            "party_label": EvaluationParty(party).label,
-            "summary": selectors.evaluation_summary(placement),
+            "party_label": talent.EvaluationParty(party).label,
+            "summary": talent.evaluation_summary(placement),
             "tab": "me",
         },
     )

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lms.models import LogStatus, PracticeLog, SignMethod
-from talent.models import Placement, PlacementKind, PlacementStatus
+from talent.api import Placement, PlacementKind, PlacementStatus
 
 SHIFT_HOURS = Decimal("4")
 ACTIVITIES = [

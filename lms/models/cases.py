@@ -8,8 +8,6 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 
-from talent.models import Person
-
 from .programme import Stage
 
 
@@ -85,7 +83,10 @@ class CaseSubmission(models.Model):
         CaseTask, verbose_name=_("案例任务"), on_delete=models.PROTECT, related_name="submissions"
     )
     person = models.ForeignKey(
-        Person, verbose_name=_("学员"), on_delete=models.CASCADE, related_name="case_submissions"
+        "talent.Person",
+        verbose_name=_("学员"),
+        on_delete=models.CASCADE,
+        related_name="case_submissions",
     )
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     text = models.TextField(_("案例内容"))

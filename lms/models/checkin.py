@@ -9,8 +9,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from talent.models import OrgUnit, Person
-
 
 def new_secret() -> str:
     return secrets.token_urlsafe(32)
@@ -48,7 +46,7 @@ class CheckInSession(models.Model):
         related_name="checkin_sessions",
     )
     unit = models.ForeignKey(
-        OrgUnit,
+        "talent.OrgUnit",
         verbose_name=_("所属单位"),
         on_delete=models.PROTECT,
         related_name="checkin_sessions",
@@ -56,7 +54,7 @@ class CheckInSession(models.Model):
     planned_start = models.DateTimeField(_("计划开始"))
     planned_end = models.DateTimeField(_("计划结束"))
     expected = models.ManyToManyField(
-        Person, verbose_name=_("应到人员"), blank=True, related_name="expected_sessions"
+        "talent.Person", verbose_name=_("应到人员"), blank=True, related_name="expected_sessions"
     )
     secret = models.CharField(max_length=64, default=new_secret, editable=False)
     status = models.CharField(
@@ -103,7 +101,7 @@ class CheckIn(models.Model):
         related_name="check_ins",
     )
     person = models.ForeignKey(
-        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="check_ins"
+        "talent.Person", verbose_name=_("人员"), on_delete=models.CASCADE, related_name="check_ins"
     )
     checked_in_at = models.DateTimeField(_("签到时间"))
     checked_out_at = models.DateTimeField(_("签退时间"), null=True, blank=True)

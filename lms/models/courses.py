@@ -11,8 +11,6 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from talent.models import Person
-
 from ..blocks import LessonBlock
 from .exams import ExamSubject
 
@@ -125,7 +123,10 @@ class EnrollmentSource(models.TextChoices):
 
 class Enrollment(models.Model):
     person = models.ForeignKey(
-        Person, verbose_name=_("学员"), on_delete=models.CASCADE, related_name="enrollments"
+        "talent.Person",
+        verbose_name=_("学员"),
+        on_delete=models.CASCADE,
+        related_name="enrollments",
     )
     course = models.ForeignKey(
         CoursePage, verbose_name=_("课程"), on_delete=models.CASCADE, related_name="enrollments"
@@ -162,7 +163,10 @@ class Enrollment(models.Model):
 
 class LessonCompletion(models.Model):
     person = models.ForeignKey(
-        Person, verbose_name=_("学员"), on_delete=models.CASCADE, related_name="lesson_completions"
+        "talent.Person",
+        verbose_name=_("学员"),
+        on_delete=models.CASCADE,
+        related_name="lesson_completions",
     )
     lesson = models.ForeignKey(
         LessonPage, verbose_name=_("课时"), on_delete=models.CASCADE, related_name="completions"

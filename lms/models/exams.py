@@ -5,8 +5,6 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from talent.models import Person
-
 
 class ExamLevel(models.TextChoices):
     ASSISTANT = "assistant", _("助理社会工作师")
@@ -106,7 +104,10 @@ class ExamAttempt(models.Model):
     server refuses answers after it."""
 
     person = models.ForeignKey(
-        Person, verbose_name=_("考生"), on_delete=models.CASCADE, related_name="mock_exam_attempts"
+        "talent.Person",
+        verbose_name=_("考生"),
+        on_delete=models.CASCADE,
+        related_name="mock_exam_attempts",
     )
     blueprint = models.ForeignKey(
         ExamBlueprint, verbose_name=_("试卷"), on_delete=models.PROTECT, related_name="attempts"

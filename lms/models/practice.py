@@ -11,8 +11,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from talent.models import Person
-
 
 class MentorshipQuerySet(models.QuerySet):
     def current(self, day: datetime.date | None = None) -> MentorshipQuerySet:
@@ -27,10 +25,16 @@ class Mentorship(models.Model):
     """A mentor 导师 guiding a mentee over a period (导师帮带)."""
 
     mentor = models.ForeignKey(
-        Person, verbose_name=_("导师"), on_delete=models.PROTECT, related_name="mentees_as_mentor"
+        "talent.Person",
+        verbose_name=_("导师"),
+        on_delete=models.PROTECT,
+        related_name="mentees_as_mentor",
     )
     mentee = models.ForeignKey(
-        Person, verbose_name=_("学员"), on_delete=models.CASCADE, related_name="mentorships"
+        "talent.Person",
+        verbose_name=_("学员"),
+        on_delete=models.CASCADE,
+        related_name="mentorships",
     )
     started_on = models.DateField(_("开始日期"))
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
@@ -85,7 +89,10 @@ class PracticeLog(models.Model):
     """
 
     person = models.ForeignKey(
-        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="practice_logs"
+        "talent.Person",
+        verbose_name=_("人员"),
+        on_delete=models.CASCADE,
+        related_name="practice_logs",
     )
     date = models.DateField(_("日期"))
     hours = models.DecimalField(_("学时"), max_digits=4, decimal_places=1)

@@ -7,8 +7,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from talent.models import OrgUnit, Person
-
 
 class Programme(models.Model):
     """A layered programme, e.g. 九龙街道社区工作者分层培养计划."""
@@ -121,7 +119,10 @@ class Cohort(models.Model):
         _("班级类型"), max_length=12, choices=CohortKind.choices, default=CohortKind.REGULAR
     )
     unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("主办单位"), on_delete=models.PROTECT, related_name="cohorts"
+        "talent.OrgUnit",
+        verbose_name=_("主办单位"),
+        on_delete=models.PROTECT,
+        related_name="cohorts",
     )
     starts_on = models.DateField(_("开班日期"))
     ends_on = models.DateField(_("结业日期"))
@@ -134,10 +135,10 @@ class Cohort(models.Model):
         related_name="organised_cohorts",
     )
     mentors = models.ManyToManyField(
-        Person, verbose_name=_("导师"), blank=True, related_name="mentored_cohorts"
+        "talent.Person", verbose_name=_("导师"), blank=True, related_name="mentored_cohorts"
     )
     members = models.ManyToManyField(
-        Person,
+        "talent.Person",
         verbose_name=_("学员"),
         through="CohortMembership",
         blank=True,
@@ -172,7 +173,10 @@ class CohortMembership(models.Model):
         Cohort, verbose_name=_("班级"), on_delete=models.CASCADE, related_name="memberships"
     )
     person = models.ForeignKey(
-        Person, verbose_name=_("学员"), on_delete=models.CASCADE, related_name="cohort_memberships"
+        "talent.Person",
+        verbose_name=_("学员"),
+        on_delete=models.CASCADE,
+        related_name="cohort_memberships",
     )
     joined_at = models.DateTimeField(_("加入时间"), auto_now_add=True)
 

@@ -10,8 +10,6 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from talent.models import OrgUnit, Person
-
 from .checkin import CheckInSession
 
 
@@ -41,7 +39,10 @@ class Salon(models.Model):
     """One salon of a centre, in a two-month cycle (``cycle`` = first month, YYYY-MM)."""
 
     centre = models.ForeignKey(
-        OrgUnit, verbose_name=_("主办单位"), on_delete=models.PROTECT, related_name="salons"
+        "talent.OrgUnit",
+        verbose_name=_("主办单位"),
+        on_delete=models.PROTECT,
+        related_name="salons",
     )
     cycle = models.CharField(_("双月周期"), max_length=7, help_text=_("周期首月，如 2027-01。"))
     title = models.CharField(_("标题"), max_length=120)
@@ -100,7 +101,7 @@ class RoadshowSlot(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("顺序"))
     studio = models.ForeignKey(
-        OrgUnit,
+        "talent.OrgUnit",
         verbose_name=_("路演社工室"),
         on_delete=models.PROTECT,
         null=True,
@@ -108,7 +109,7 @@ class RoadshowSlot(models.Model):
         related_name="roadshow_slots",
     )
     presenter = models.ForeignKey(
-        Person,
+        "talent.Person",
         verbose_name=_("路演人"),
         on_delete=models.SET_NULL,
         null=True,

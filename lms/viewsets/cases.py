@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from talent.viewsets.scope import ScopedModelViewSet
+from talent.api import ScopedModelViewSet
 
 from ..models import CaseSubmission, CaseTask
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from lms.imports.exams import apply_members, apply_questions, members_spec, question_spec
-from talent.viewsets.imports import SpreadsheetImportView
+from talent.api import SpreadsheetImportView
 
 from ..models import Cohort
 from ..permissions import organiser_scope

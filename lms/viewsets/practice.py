@@ -26,8 +26,7 @@ from wagtail.permissions import register_permission_policy
 from lms import models
 from lms.services import practice as practice_services
 from lms.services import salons as salon_services
-from talent.api import scope_for
-from talent.viewsets.scope import ScopedModelViewSet
+from talent.api import ScopedModelViewSet, scope_for
 
 LOG_ACTIONS = {
     "lms.mentorship.create": _("新建导师帮带关系"),

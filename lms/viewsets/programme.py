@@ -18,8 +18,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from talent import api as talent
-from talent.spreadsheets import xlsx_response
-from talent.viewsets.scope import ScopedModelViewSet
+from talent.api import ScopedModelViewSet, xlsx_response
 
 from ..models import Cohort, Programme, Stage, Tier
 from ..permissions import organiser_scope, require_organiser

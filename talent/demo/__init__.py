@@ -1,0 +1,15 @@
+"""The demo district: org tree, people and logins, certificates and grades, practice bases.
+
+``build()`` is idempotent: it tops up what is missing and leaves the rest alone.
+"""
+
+from talent.demo import certification, people, placements
+from talent.demo.people import DEMO_LOGINS, DEMO_PASSWORD
+
+__all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "build"]
+
+
+def build() -> None:
+    people.build()
+    certification.build()
+    placements.build()

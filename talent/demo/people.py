@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from talent.models import OrgUnit, Person, PersonKind, Role, UnitKind
-from talent.services.people import grant_role
+from talent.services.access import grant_role
 
 DEMO_PASSWORD = "jiulong2026"
 SEED = 20261123

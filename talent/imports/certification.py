@@ -12,8 +12,6 @@ from django.utils.translation import gettext as _
 
 from talent.imports import base as imports
 from talent.models import (
-    AnnualAssessment,
-    AssessmentResult,
     Certificate,
     CertificateStatus,
     CertLevel,
@@ -21,8 +19,7 @@ from talent.models import (
     Person,
 )
 from talent.selectors.access import scope_for
-from talent.selectors.certification import record_exam_attempt, save_certificate
-from talent.selectors.ladder import record_assessment
+from talent.services.certification import record_exam_attempt, save_certificate
 
 THIS_YEAR = datetime.date.today().year
 
@@ -206,68 +203,3 @@ def apply_exam_results(rows, *, actor) -> str:
 
 
 # Annual assessments ----------------------------------------------------------
-
-
-def assessment_spec(*, actor) -> imports.ImportSpec:
-    scope = scope_for(actor)
-
-    def check_rows(rows):
-        people, errors = _people_errors(scope, rows)
-        keys = Counter((r.values["staff_no"], r.values["year"]) for r in rows)
-        errors += [
-            imports.CellError(r.number, "", _("考核年度"), _("同一人同一年度出现多次"))
-            for r in rows
-            if keys[(r.values["staff_no"], r.values["year"])] > 1
-        ]
-        existing = set(
-            AnnualAssessment.objects.filter(
-                person__in=people.values(), year__in={r.values["year"] for r in rows}
-            ).values_list("person__staff_no", "year")
-        )
-        errors += [
-            imports.CellError(
-                r.number,
-                "",
-                _("考核年度"),
-                _("%(no)s %(year)s 年已有考核结果")
-                % {"no": r.values["staff_no"], "year": r.values["year"]},
-            )
-            for r in rows
-            if (r.values["staff_no"], r.values["year"]) in existing
-        ]
-        return errors
-
-    return imports.ImportSpec(
-        name="assessments",
-        title=_("年度考核导入"),
-        columns=[
-            staff_no_column(),
-            imports.Column(
-                "year", _("考核年度"), imports.integer(2000, THIS_YEAR), example=THIS_YEAR - 1
-            ),
-            imports.Column(
-                "result",
-                _("考核结果"),
-                imports.choice(AssessmentResult.choices),
-                example=AssessmentResult.COMPETENT.label,
-            ),
-            imports.Column("note", _("备注"), imports.text(200), required=False),
-        ],
-        check_rows=check_rows,
-    )
-
-
-def apply_assessments(rows, *, actor) -> str:
-    people = _people_by_staff_no(rows)
-
-    def write(row):
-        v = row.values
-        record_assessment(
-            actor=actor,
-            person=people[v["staff_no"]],
-            year=v["year"],
-            result=v["result"],
-            note=v["note"] or "",
-        )
-
-    return _("登记年度考核 %(n)d 条") % {"n": _commit_rows(rows, write)}

@@ -1,4 +1,5 @@
-"""Reads. The scope selector answers "which units and people may this user see"."""
+"""Access reads: the scope selector answers "which units and people may this user
+see", and which roles a user holds."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from operator import or_
 
 from django.db.models import Q, QuerySet
 
-from talent.models import Notification, OrgUnit, Person, Role, ScopeGrant
+from talent.models import OrgUnit, Person, Role, ScopeGrant
 from talent.roles import ADMIN_ROLES
 
 
@@ -82,28 +83,3 @@ def user_roles(user) -> set[str]:
     if not user.is_authenticated:
         return set()
     return {role for role, _path in _grants(user)}
-
-
-def person_for_user(user) -> Person | None:
-    """The Person linked to ``user``: one query per request, cached on the user."""
-    if user is None or not user.is_authenticated:
-        return None
-    if "_academy_person" not in user.__dict__:
-        # get(), not filter().first(): the link is one-to-one, and first()'s
-        # ORDER BY is wasted work on nearly every page.
-        try:
-            person = Person.objects.select_related("unit").get(user=user)
-        except Person.DoesNotExist:
-            person = None
-        user.__dict__["_academy_person"] = person
-    return user.__dict__["_academy_person"]
-
-
-def unread_notification_count(user) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
-def notifications_for(user) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user)

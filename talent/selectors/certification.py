@@ -1,5 +1,5 @@
-"""Certification: reads (the certification report, snapshots, the CE pace list)
-and writes (exam results, certificates, targets).
+"""Certification reads: the certification report, snapshots, the CE pace list
+and the exam-pass rule (writes are in ``talent.services.certification``).
 
 The report's numbers come from two grouped aggregate queries, whatever the
 number of people or units: one counts the population per child branch of the
@@ -13,19 +13,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext as _
 
-from talent import audit
-from talent.checks import require_perm, require_person_in_scope, require_unit_in_scope
 from talent.models import (
     CEHourEntry,
     Certificate,
     CertificateStatus,
-    CertificationPolicy,
     CertificationSnapshot,
     CertificationTarget,
     CertLevel,
@@ -38,8 +34,6 @@ from talent.models import (
 from talent.selectors.access import Scope
 
 LEVELS = (CertLevel.ASSISTANT, CertLevel.INTERMEDIATE, CertLevel.SENIOR)
-
-# Reads ----------------------------------------------------------------------
 
 
 def held_certificates(as_of: datetime.date, prefix: str = "") -> Q:
@@ -358,156 +352,3 @@ def passed_exam(person: Person, level: int, pass_mark: Decimal) -> int | None:
             if all(passes[s] & {year - 1, year} for s in subjects):
                 return year
     return None
-
-
-# Writes ---------------------------------------------------------------------
-
-
-@transaction.atomic
-def record_exam_attempt(
-    *, actor, person: Person, year: int, level: int, subject: str, score: Decimal
-) -> tuple[ExamAttempt, Certificate | None]:
-    """Record (or correct) one subject score; when the attempts now make a pass
-    and the person holds no current certificate of that level, propose one for
-    HR to confirm. Returns the attempt and the proposed certificate, if any."""
-    require_perm(actor, "talent.add_examattempt")
-    require_person_in_scope(actor, person)
-    score = Decimal(str(score))
-    if not Decimal(0) <= score <= Decimal(100):
-        raise ValidationError(_("成绩应在 0 到 100 分之间。"))
-    attempt, created = ExamAttempt.objects.update_or_create(
-        person=person, year=year, level=level, subject=subject, defaults={"score": score}
-    )
-    audit.record(
-        actor=actor,
-        action="talent.exam.record",
-        obj=attempt,
-        after={
-            "person": person.staff_no,
-            "year": year,
-            "level": level,
-            "subject": subject,
-            "score": str(score),
-        },
-    )
-    return attempt, _propose_if_passed(actor, person, level)
-
-
-def _propose_if_passed(actor, person: Person, level: int) -> Certificate | None:
-    policy = CertificationPolicy.load()
-    year = passed_exam(person, level, policy.pass_mark)
-    if year is None:
-        return None
-    current = Certificate.objects.filter(
-        person=person,
-        level=level,
-        status__in=[CertificateStatus.PROPOSED, CertificateStatus.VALID],
-    )
-    if current.exists():
-        return None
-    certificate = Certificate.objects.create(
-        person=person,
-        level=level,
-        obtained_on=datetime.date(year, 12, 31),
-        status=CertificateStatus.PROPOSED,
-        exam_year=year,
-    )
-    audit.record(
-        actor=actor,
-        action="talent.certificate.propose",
-        obj=certificate,
-        after=audit.snapshot(certificate),
-    )
-    return certificate
-
-
-@transaction.atomic
-def save_certificate(*, actor, certificate: Certificate) -> Certificate:
-    """Create or edit a certificate. When it becomes valid, its first
-    registration period opens and any certification bonus grade is granted."""
-    creating = certificate.pk is None
-    require_perm(actor, "talent.add_certificate" if creating else "talent.change_certificate")
-    require_person_in_scope(actor, certificate.person)
-    before: dict = {}
-    was_valid = False
-    if not creating:
-        stored = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        require_person_in_scope(actor, stored.person)
-        before = audit.snapshot(stored)
-        was_valid = stored.status == CertificateStatus.VALID
-    if certificate.status == CertificateStatus.VALID and not certificate.number.strip():
-        raise ValidationError({"number": _("有效证书必须填写证书编号。")})
-    certificate.number = certificate.number.strip()
-    try:
-        with transaction.atomic():
-            certificate.save()
-    except IntegrityError as error:
-        raise ValidationError(_("证书编号已存在，或该人员已有同等级的有效证书。")) from error
-    after = audit.snapshot(certificate)
-    if creating:
-        audit.record(actor=actor, action="talent.certificate.create", obj=certificate, after=after)
-    else:
-        before, after = audit.diff(before, after)
-        audit.record(
-            actor=actor,
-            action="talent.certificate.edit",
-            obj=certificate,
-            before=before,
-            after=after,
-        )
-    if certificate.status == CertificateStatus.VALID and not was_valid:
-        _on_valid(actor, certificate)
-    return certificate
-
-
-@transaction.atomic
-def confirm_certificate(
-    *, actor, certificate: Certificate, number: str, obtained_on: datetime.date
-) -> Certificate:
-    """HR confirms a proposed certificate with its number and date."""
-    if certificate.status != CertificateStatus.PROPOSED:
-        raise ValidationError(_("只有待确认的证书可以确认。"))
-    certificate.number = number
-    certificate.obtained_on = obtained_on
-    certificate.status = CertificateStatus.VALID
-    certificate.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
-    return save_certificate(actor=actor, certificate=certificate)
-
-
-def _on_valid(actor, certificate: Certificate) -> None:
-    from talent.selectors.ladder import grant_certification_bonus
-
-    policy = CertificationPolicy.load()
-    start = certificate.obtained_on
-    ends = _add_years(start, policy.registration_years)
-    RegistrationPeriod.objects.get_or_create(
-        certificate=certificate,
-        starts_on=start,
-        defaults={
-            "person": certificate.person,
-            "ends_on": ends,
-            "required_hours": policy.required_hours(certificate.level),
-        },
-    )
-    grant_certification_bonus(actor=actor, certificate=certificate)
-
-
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-@transaction.atomic
-def save_target(*, actor, target: CertificationTarget) -> CertificationTarget:
-    creating = target.pk is None
-    require_perm(
-        actor, "talent.add_certificationtarget" if creating else "talent.change_certificationtarget"
-    )
-    require_unit_in_scope(actor, target.unit)
-    before = {} if creating else audit.snapshot(CertificationTarget.objects.get(pk=target.pk))
-    target.save()
-    before, after = audit.diff(before, audit.snapshot(target))
-    audit.record(actor=actor, action="talent.target.save", obj=target, before=before, after=after)
-    return target

@@ -1,6 +1,6 @@
-"""The career ladder 三岗二十一级: reads (current grades, promotion evaluation,
-the distribution report) and writes (grade changes, assessments, promotion
-approval). A person's current grade is their latest GradeChange."""
+"""Career-ladder 三岗二十一级 reads: current grades, promotion evaluation and
+the distribution report (writes are in ``talent.services.ladder``). A person's
+current grade is their latest GradeChange."""
 
 from __future__ import annotations
 
@@ -8,13 +8,9 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from talent import audit
-from talent.checks import require_perm, require_person_in_scope, require_unit_in_scope
 from talent.models import (
     PASSING_RESULTS,
     AnnualAssessment,
@@ -22,7 +18,6 @@ from talent.models import (
     Certificate,
     Grade,
     GradeChange,
-    GradeChangeReason,
     OrgUnit,
     Person,
     Post,
@@ -31,8 +26,6 @@ from talent.models import (
 )
 from talent.selectors.access import Scope
 from talent.selectors.certification import held_certificates
-
-# Reads ----------------------------------------------------------------------
 
 
 def with_current_grade(people: QuerySet[Person], as_of: datetime.date | None = None):
@@ -235,79 +228,6 @@ def ladder_distribution(unit: OrgUnit, as_of: datetime.date | None = None) -> Di
     return Distribution(posts, grades, dict(counts), by_unit)
 
 
-# Writes ---------------------------------------------------------------------
-
-
-def _write_change(*, actor, person, post, grade_number, effective_on, reason, note="", review=None):
-    if not post.allows(grade_number):
-        raise ValidationError(
-            _("%(post)s 的等级范围是 %(low)s–%(high)s 级，不能定为 %(grade)s 级。")
-            % {
-                "post": post.name,
-                "low": post.min_grade,
-                "high": post.max_grade,
-                "grade": grade_number,
-            }
-        )
-    grade = Grade.objects.filter(number=grade_number).first()
-    if grade is None:
-        raise ValidationError(_("等级 %(grade)s 不存在。") % {"grade": grade_number})
-    change = GradeChange.objects.create(
-        person=person,
-        post=post,
-        grade=grade,
-        effective_on=effective_on,
-        reason=reason,
-        note=note,
-        approved_by=actor if getattr(actor, "is_authenticated", False) else None,
-        review=review,
-    )
-    audit.record(
-        actor=actor,
-        action=f"talent.grade.{reason}",
-        obj=change,
-        after={
-            "person": person.staff_no,
-            "post": post.name,
-            "grade": grade_number,
-            "effective_on": str(effective_on),
-            "reason": reason,
-        },
-    )
-    return change
-
-
-@transaction.atomic
-def record_grade_change(
-    *,
-    actor,
-    person: Person,
-    post: Post,
-    grade_number: int,
-    effective_on: datetime.date,
-    reason: str,
-    note: str = "",
-) -> GradeChange:
-    """Record a placement, appointment or correction. The grade must lie in the
-    post's range; an appointment also makes ``post`` the person's current post."""
-    require_perm(actor, "talent.add_gradechange")
-    require_person_in_scope(actor, person)
-    if reason == GradeChangeReason.PROMOTION:
-        raise ValidationError(_("正常晋级须通过晋级评审批准。"))
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    if person.post_id != post.pk:
-        Person.objects.filter(pk=person.pk).update(post=post)
-    return _write_change(
-        actor=actor,
-        person=person,
-        post=post,
-        grade_number=grade_number,
-        effective_on=effective_on,
-        reason=reason,
-        note=note,
-    )
-
-
 def initial_grade(person: Person, post: Post, on: datetime.date, policy=None) -> int:
     """Initial placement: one grade per ``years_per_grade`` of service (education
     counting as service years) above the post's lowest grade, within its range."""
@@ -316,157 +236,6 @@ def initial_grade(person: Person, post: Post, on: datetime.date, policy=None) ->
     service += policy.education_years(person.education)
     steps = service // max(1, policy.years_per_grade)
     return min(post.max_grade, post.min_grade + steps)
-
-
-def grant_certification_bonus(*, actor, certificate: Certificate) -> GradeChange | None:
-    """A newly valid certificate adds the policy's bonus grades for its level,
-    less any bonus a lower certificate already gave, capped at the post's top."""
-    policy = PromotionPolicy.load()
-    person = (
-        Person.objects.select_for_update(of=("self",))
-        .select_related("post")
-        .get(pk=certificate.person_id)
-    )
-    current = current_grade(person)
-    if current is None or person.post is None:
-        return None
-    given = (
-        Certificate.objects.filter(person=person, level__lt=certificate.level)
-        .exclude(pk=certificate.pk)
-        .values_list("level", flat=True)
-    )
-    already = max((policy.bonus_grades(level) for level in given), default=0)
-    extra = policy.bonus_grades(certificate.level) - already
-    target = min(person.post.max_grade, current.grade.number + max(0, extra))
-    if target <= current.grade.number:
-        return None
-    return _write_change(
-        actor=actor,
-        person=person,
-        post=person.post,
-        grade_number=target,
-        effective_on=max(certificate.obtained_on, current.effective_on),
-        reason=GradeChangeReason.CERTIFICATION,
-        note=_("取得%(level)s") % {"level": certificate.get_level_display()},
-    )
-
-
-def record_assessment(*, actor, person: Person, year: int, result: str, note: str = ""):
-    return save_assessment(
-        actor=actor,
-        assessment=AnnualAssessment(person=person, year=year, result=result, note=note),
-    )
-
-
-@transaction.atomic
-def save_assessment(*, actor, assessment: AnnualAssessment) -> AnnualAssessment:
-    """Record or correct an annual assessment. One result per person per year:
-    the database refuses a second one, and the message names the person."""
-    creating = assessment.pk is None
-    require_perm(
-        actor, "talent.add_annualassessment" if creating else "talent.change_annualassessment"
-    )
-    require_person_in_scope(actor, assessment.person)
-    before: dict = {}
-    if not creating:
-        stored = AnnualAssessment.objects.select_for_update().get(pk=assessment.pk)
-        require_person_in_scope(actor, stored.person)
-        before = audit.snapshot(stored)
-    try:
-        with transaction.atomic():
-            assessment.save()
-    except IntegrityError as error:
-        raise ValidationError(
-            _("%(person)s %(year)s 年已有考核结果。")
-            % {"person": assessment.person.name, "year": assessment.year}
-        ) from error
-    before, after = audit.diff(before, audit.snapshot(assessment))
-    audit.record(
-        actor=actor,
-        action="talent.assessment.record" if creating else "talent.assessment.edit",
-        obj=assessment,
-        before=before,
-        after=after,
-    )
-    return assessment
-
-
-@transaction.atomic
-def create_review(*, actor, unit: OrgUnit, review_date: datetime.date, title: str):
-    require_perm(actor, "talent.add_promotionreview")
-    require_unit_in_scope(actor, unit)
-    review = PromotionReview.objects.create(
-        unit=unit,
-        review_date=review_date,
-        title=title,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    audit.record(
-        actor=actor, action="talent.review.create", obj=review, after=audit.snapshot(review)
-    )
-    return review
-
-
-@transaction.atomic
-def approve_promotions(
-    *, actor, review: PromotionReview, person_ids: list[int]
-) -> list[GradeChange]:
-    """Promote the selected people by one grade, effective on the review date.
-
-    All or nothing: the people are locked and evaluated again inside the
-    transaction; anyone already approved in this review, or no longer eligible,
-    makes the whole approval fail with their names."""
-    require_perm(actor, "talent.change_promotionreview")
-    require_unit_in_scope(actor, review.unit, _("该评审不在您的管辖范围内。"))
-    if not person_ids:
-        raise ValidationError(_("请至少选择一名人员。"))
-    locked = list(
-        review_people(review)
-        .filter(pk__in=person_ids)
-        .select_for_update()
-        .values_list("pk", flat=True)
-    )
-    if len(locked) != len(set(person_ids)):
-        raise ValidationError(_("所选人员不属于本次评审范围。"))
-    evaluations = evaluate_people(Person.objects.filter(pk__in=locked), review.review_date)
-    already = set(
-        review.grade_changes.filter(person_id__in=locked).values_list("person__name", flat=True)
-    )
-    if already:
-        raise ValidationError(
-            _("以下人员已在本次评审中批准晋级，不能重复批准：%(names)s")
-            % {"names": "、".join(sorted(already))}
-        )
-    refused = [e for e in evaluations if not e.eligible]
-    if refused:
-        raise ValidationError(
-            _("以下人员已不符合晋级条件：%(names)s")
-            % {
-                "names": "；".join(
-                    f"{e.person.name}（{'，'.join(r.reason for r in e.rules if not r.passed)}）"
-                    for e in refused
-                )
-            }
-        )
-    changes = []
-    for evaluation in evaluations:
-        try:
-            with transaction.atomic():
-                changes.append(
-                    _write_change(
-                        actor=actor,
-                        person=evaluation.person,
-                        post=evaluation.person.post,
-                        grade_number=evaluation.next_grade,
-                        effective_on=review.review_date,
-                        reason=GradeChangeReason.PROMOTION,
-                        review=review,
-                        note=review.title,
-                    )
-                )
-        except IntegrityError as error:
-            raise ValidationError(_("本次评审已批准过该人员，不能重复批准。")) from error
-    return changes
 
 
 def distribution_units(scope: Scope) -> QuerySet[OrgUnit]:

@@ -260,3 +260,17 @@ def supervised_placements(person: Person) -> QuerySet[Placement]:
             )
         ).order_by("status", "-start")
     )
+
+
+def may_evaluate_as(user, placement: Placement, party: str) -> bool:
+    """Who speaks for each of the four parties."""
+    if party not in required_parties(placement):
+        return False
+    if party == EvaluationParty.SELF:
+        return placement.person.user_id is not None and placement.person.user_id == user.pk
+    if party == EvaluationParty.MENTOR:
+        supervisor = placement.supervisor
+        return supervisor is not None and supervisor.user_id == user.pk
+    if party == EvaluationParty.HOST:
+        return can_coordinate(user, placement.host_unit)
+    return is_partner_for(user, placement.person.unit)

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from talent import audit
 from talent.models import (
     RUBRIC,
-    EvaluationParty,
     OrgUnit,
     Person,
     Placement,
@@ -40,11 +39,12 @@ from talent.selectors.access import scope_for
 from talent.selectors.placements import (
     can_coordinate,
     is_partner_for,
+    may_evaluate_as,
     overlapping,
     required_parties,
     used_places,
 )
-from talent.services.people import notify
+from talent.services.notifications import notify
 
 S = PlacementStatus
 
@@ -308,20 +308,6 @@ def _mark_evaluated_if_complete(placement: Placement) -> None:
 
 
 # Evaluating -----------------------------------------------------------------
-
-
-def may_evaluate_as(user, placement: Placement, party: str) -> bool:
-    """Who speaks for each of the four parties."""
-    if party not in required_parties(placement):
-        return False
-    if party == EvaluationParty.SELF:
-        return placement.person.user_id is not None and placement.person.user_id == user.pk
-    if party == EvaluationParty.MENTOR:
-        supervisor = placement.supervisor
-        return supervisor is not None and supervisor.user_id == user.pk
-    if party == EvaluationParty.HOST:
-        return can_coordinate(user, placement.host_unit)
-    return is_partner_for(user, placement.person.unit)
 
 
 def rubric_score(scores: dict) -> Decimal:

@@ -13,6 +13,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.widgets.button import HeaderButton
 
+from talent.imports import certification as certification_imports
 from talent.models import (
     CEHourEntry,
     Certificate,
@@ -20,12 +21,12 @@ from talent.models import (
     ExamAttempt,
     RegistrationPeriod,
 )
-from talent.selectors import certification
 from talent.selectors.access import scope_for
-from talent.services.people import credit_ce_hours
+from talent.services import certification as certification_services
+from talent.services.education import credit_ce_hours
 
-from .forms import ScopedUnitFormMixin
-from .ladder_forms import ScopedPersonForm, ServiceErrorsMixin
+from .forms import ScopedPersonForm, ScopedUnitFormMixin, ServiceErrorsMixin
+from .imports import SpreadsheetImportView
 from .scope import ScopedModelViewSet
 
 
@@ -54,7 +55,7 @@ class CertificateFilterSet(SubtreeFilterSet):
 
 class CertificateSaveMixin(ServiceErrorsMixin):
     def save_instance(self):
-        return certification.save_certificate(
+        return certification_services.save_certificate(
             actor=self.request.user, certificate=self.form.instance
         )
 
@@ -149,7 +150,7 @@ class ExamAttemptFilterSet(SubtreeFilterSet):
 class ExamAttemptSaveMixin(ServiceErrorsMixin):
     def save_instance(self):
         data = self.form.cleaned_data
-        attempt, proposed = certification.record_exam_attempt(
+        attempt, proposed = certification_services.record_exam_attempt(
             actor=self.request.user,
             person=data["person"],
             year=data["year"],
@@ -216,7 +217,9 @@ class TargetForm(ScopedUnitFormMixin, WagtailAdminModelForm):
 
 class TargetSaveMixin(ServiceErrorsMixin):
     def save_instance(self):
-        return certification.save_target(actor=self.request.user, target=self.form.instance)
+        return certification_services.save_target(
+            actor=self.request.user, target=self.form.instance
+        )
 
 
 class TargetCreateView(TargetSaveMixin, generic.CreateView):
@@ -367,3 +370,19 @@ class CEHourViewSet(ScopedModelViewSet):
         ],
         base_form_class=ScopedPersonForm,
     )
+
+
+class CertificateImportView(SpreadsheetImportView):
+    permission_required = "talent.add_certificate"
+    url_name = "talent_certificate_import"
+    parent_crumb = ("talent_certificate:index", _("职业资格证书"))
+    spec_factory = certification_imports.certificate_spec
+    apply_rows = certification_imports.apply_certificates
+
+
+class ExamImportView(SpreadsheetImportView):
+    permission_required = "talent.add_examattempt"
+    url_name = "talent_exam_import"
+    parent_crumb = ("talent_examattempt:index", _("考试成绩"))
+    spec_factory = certification_imports.exam_spec
+    apply_rows = certification_imports.apply_exam_results

@@ -44,7 +44,12 @@ class UploadForm(forms.Form):
 
 
 class SpreadsheetImportView(WagtailAdminTemplateMixin, View):
-    """Subclass with ``spec``, ``permission_required``, ``url_name`` and ``apply``."""
+    """Upload → dry run → all-or-nothing commit, for one ``ImportSpec``.
+
+    Subclass with ``permission_required``, ``url_name`` and either ``spec_factory`` and
+    ``apply_rows`` (functions taking ``actor=``) or overrides of ``setup`` (setting
+    ``self.spec``) and ``apply`` when the import needs more than the actor.
+    """
 
     spec: ImportSpec
     permission_required: str = ""
@@ -52,10 +57,17 @@ class SpreadsheetImportView(WagtailAdminTemplateMixin, View):
     template_name = "talent/admin/import.html"
     header_icon = "upload"
     preview_rows = 20
+    spec_factory = None
+    apply_rows = None
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if type(self).spec_factory is not None:
+            self.spec = type(self).spec_factory(actor=request.user)
 
     def apply(self, rows: list[ParsedRow]) -> str:
         """Write the rows (inside the import's transaction); return a summary."""
-        raise NotImplementedError
+        return type(self).apply_rows(rows, actor=self.request.user)
 
     def audit_object(self):
         """The object the import's audit event is attached to (e.g. a unit)."""
@@ -155,40 +167,3 @@ class SpreadsheetImportView(WagtailAdminTemplateMixin, View):
             else [],
         )
         return TemplateResponse(self.request, self.template_name, context)
-
-
-class RosterImportView(SpreadsheetImportView):
-    permission_required = "talent.add_person"
-    url_name = "talent_roster_import"
-    parent_crumb = ("talent_person:index", gettext_lazy("人员"))
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        from talent.imports.people import roster_spec
-
-        self.spec = roster_spec(actor=request.user)
-
-    def apply(self, rows):
-        from talent.imports.people import apply_roster
-
-        return apply_roster(rows, actor=self.request.user)
-
-    def audit_object(self):
-        from talent.selectors.access import scope_for
-
-        return scope_for(self.request.user).units().order_by("path").first()
-
-    def describe(self, row):
-        from talent.models import EducationLevel, PersonKind, Post
-        from talent.models.people import Gender
-
-        values = dict(row.values)
-        values["kind"] = PersonKind(values["kind"]).label
-        values["gender"] = Gender(values["gender"]).label if values["gender"] else ""
-        if values.get("education"):
-            values["education"] = EducationLevel(values["education"]).label
-        if values.get("post_id"):
-            values["post_id"] = Post.objects.get(pk=values["post_id"]).name
-        if values["is_active"] is not None:
-            values["is_active"] = _("是") if values["is_active"] else _("否")
-        return [values.get(c.key) for c in self.spec.columns]

@@ -11,8 +11,10 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from talent.imports import ladder as ladder_imports
 from talent.models import AnnualAssessment, Grade, GradeChange, Post, PromotionReview
 from talent.selectors import ladder
+from talent.services import ladder as ladder_services
 
 from .certification import (
     PersonIndexMixin,
@@ -20,8 +22,14 @@ from .certification import (
     ReadOnlyEditView,
     SubtreeFilterSet,
 )
-from .forms import ScopedUnitFormMixin
-from .ladder_forms import ApproveForm, GradeChangeForm, ScopedPersonForm, ServiceErrorsMixin
+from .forms import (
+    ApproveForm,
+    GradeChangeForm,
+    ScopedPersonForm,
+    ScopedUnitFormMixin,
+    ServiceErrorsMixin,
+)
+from .imports import SpreadsheetImportView
 from .scope import ScopedModelViewSet
 
 
@@ -64,7 +72,7 @@ class GradeChangeFilterSet(SubtreeFilterSet):
 class GradeChangeCreateView(ServiceErrorsMixin, generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
-        return ladder.record_grade_change(
+        return ladder_services.record_grade_change(
             actor=self.request.user,
             person=data["person"],
             post=data["post"],
@@ -140,7 +148,9 @@ class AssessmentFilterSet(SubtreeFilterSet):
 
 class AssessmentSaveMixin(ServiceErrorsMixin):
     def save_instance(self):
-        return ladder.save_assessment(actor=self.request.user, assessment=self.form.instance)
+        return ladder_services.save_assessment(
+            actor=self.request.user, assessment=self.form.instance
+        )
 
 
 class AssessmentCreateView(AssessmentSaveMixin, generic.CreateView):
@@ -202,7 +212,7 @@ class ReviewForm(ScopedUnitFormMixin, WagtailAdminModelForm):
 class ReviewCreateView(ServiceErrorsMixin, generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
-        return ladder.create_review(
+        return ladder_services.create_review(
             actor=self.request.user,
             unit=data["unit"],
             review_date=data["review_date"],
@@ -260,7 +270,7 @@ class ReviewDetailView(generic.InspectView):
             messages.error(request, _("请至少选择一名本次评审范围内的人员。"))
             return redirect(request.path)
         try:
-            changes = ladder.approve_promotions(
+            changes = ladder_services.approve_promotions(
                 actor=request.user,
                 review=self.object,
                 person_ids=[p.pk for p in form.cleaned_data["people"]],
@@ -294,3 +304,11 @@ class PromotionReviewViewSet(ScopedModelViewSet):
         [FieldPanel("title"), FieldPanel("unit"), FieldPanel("review_date")],
         base_form_class=ReviewForm,
     )
+
+
+class AssessmentImportView(SpreadsheetImportView):
+    permission_required = "talent.add_annualassessment"
+    url_name = "talent_assessment_import"
+    parent_crumb = ("talent_assessment:index", _("年度考核"))
+    spec_factory = ladder_imports.assessment_spec
+    apply_rows = ladder_imports.apply_assessments

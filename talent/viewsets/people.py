@@ -10,10 +10,15 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 
 from talent import models
+from talent.imports.people import apply_roster, roster_spec
+from talent.models.people import Gender
 from talent.selectors.access import scope_for
+from talent.services import access as access_services
+from talent.services import org as org_services
 from talent.services import people as services
 
 from .forms import OrgUnitForm, PersonForm, ScopeGrantForm
+from .imports import SpreadsheetImportView
 from .scope import ScopedModelViewSet
 
 # Org units ------------------------------------------------------------------
@@ -31,7 +36,7 @@ class TreeNameColumn(Column):
 class OrgUnitCreateView(generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
-        return services.create_org_unit(
+        return org_services.create_org_unit(
             actor=self.request.user,
             parent=data.get("parent"),
             name=data["name"],
@@ -42,7 +47,7 @@ class OrgUnitCreateView(generic.CreateView):
 
 class OrgUnitEditView(generic.EditView):
     def save_instance(self):
-        return services.update_org_unit(
+        return org_services.update_org_unit(
             actor=self.request.user,
             unit=self.form.instance,
             parent=self.form.cleaned_data["parent"],
@@ -236,19 +241,19 @@ class PersonViewSet(ScopedModelViewSet):
 class ScopeGrantCreateView(generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
-        return services.grant_role(
+        return access_services.grant_role(
             actor=self.request.user, user=data["user"], role=data["role"], unit=data["unit"]
         )
 
 
 class ScopeGrantEditView(generic.EditView):
     def save_instance(self):
-        return services.update_grant(actor=self.request.user, grant=self.form.instance)
+        return access_services.update_grant(actor=self.request.user, grant=self.form.instance)
 
 
 class ScopeGrantDeleteView(generic.DeleteView):
     def delete_action(self):
-        services.revoke_role(actor=self.request.user, grant=self.object)
+        access_services.revoke_role(actor=self.request.user, grant=self.object)
 
 
 class ScopeGrantViewSet(ScopedModelViewSet):
@@ -278,3 +283,27 @@ class TalentViewSetGroup(ModelViewSetGroup):
     menu_icon = "group"
     menu_order = 200
     items = (PersonViewSet, OrgUnitViewSet, ScopeGrantViewSet)
+
+
+class RosterImportView(SpreadsheetImportView):
+    permission_required = "talent.add_person"
+    url_name = "talent_roster_import"
+    parent_crumb = ("talent_person:index", _("人员"))
+
+    spec_factory = roster_spec
+    apply_rows = apply_roster
+
+    def audit_object(self):
+        return scope_for(self.request.user).units().order_by("path").first()
+
+    def describe(self, row):
+        values = dict(row.values)
+        values["kind"] = models.PersonKind(values["kind"]).label
+        values["gender"] = Gender(values["gender"]).label if values["gender"] else ""
+        if values.get("education"):
+            values["education"] = models.EducationLevel(values["education"]).label
+        if values.get("post_id"):
+            values["post_id"] = models.Post.objects.get(pk=values["post_id"]).name
+        if values["is_active"] is not None:
+            values["is_active"] = _("是") if values["is_active"] else _("否")
+        return [values.get(c.key) for c in self.spec.columns]

@@ -24,6 +24,7 @@ from talent.models import (
     PracticeBase,
     University,
 )
+from talent.selectors import placements as placement_selectors
 from talent.selectors import placements as selectors
 from talent.services import placements as services
 
@@ -224,7 +225,7 @@ def decide(request, pk: int):
     may_evaluate = (
         not host_done
         and placement.status in (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
-        and services.may_evaluate_as(request.user, placement, EvaluationParty.HOST)
+        and placement_selectors.may_evaluate_as(request.user, placement, EvaluationParty.HOST)
     )
     evaluation_form = EvaluationForm(prefix="eval") if may_evaluate else None
     if request.method == "POST":

@@ -69,7 +69,7 @@ def test_healthz(client):
 def test_notifications_page_lists_only_mine_and_marks_read(client, demo):
     from django.contrib.auth import get_user_model
 
-    from talent.services.people import notify
+    from talent.services.notifications import notify
 
     User = get_user_model()
     notify(recipient=User.objects.get(username="xueyuan"), title="我的通知")

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from talent.models import CEHourEntry
-from talent.services.people import credit_ce_hours
+from talent.services.education import credit_ce_hours
 
 
 @pytest.mark.django_db

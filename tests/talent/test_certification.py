@@ -20,6 +20,7 @@ from talent.models import (
     Role,
 )
 from talent.selectors import certification
+from talent.services import certification as certification_services
 from tests.clock import pinned
 from tests.factories import PersonFactory
 from tests.talent.factories_hr import certificate, place, target
@@ -164,7 +165,7 @@ def hr(jl_hr):
 
 
 def sit(hr, person, year, level, subject, score):
-    return certification.record_exam_attempt(
+    return certification_services.record_exam_attempt(
         actor=hr, person=person, year=year, level=level, subject=subject, score=score
     )
 
@@ -205,13 +206,13 @@ def test_confirming_opens_a_registration_period_and_grants_the_bonus(hr, people)
     sit(hr, person, 2025, 1, "comprehensive", 70)
     _a, proposed = sit(hr, person, 2025, 1, "practice", 70)
     with pytest.raises(ValidationError):
-        certification.save_certificate(
+        certification_services.save_certificate(
             actor=hr,
             certificate=Certificate(
                 person=person, level=1, obtained_on=TODAY, status=CertificateStatus.VALID
             ),
         )
-    certification.confirm_certificate(
+    certification_services.confirm_certificate(
         actor=hr,
         certificate=proposed,
         number="2025CQ000123",
@@ -231,7 +232,7 @@ def test_confirming_opens_a_registration_period_and_grants_the_bonus(hr, people)
 def test_duplicate_certificate_number_is_a_clear_error(hr, people):
     certificate(people["panlong"], 1, number="DUP1")
     with pytest.raises(ValidationError):
-        certification.save_certificate(
+        certification_services.save_certificate(
             actor=hr,
             certificate=Certificate(
                 person=people["longquan"], level=1, number="DUP1", obtained_on=TODAY

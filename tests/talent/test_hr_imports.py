@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from talent.imports import base as imports
 from talent.imports import certification as hr_imports
+from talent.imports import ladder as ladder_imports
 from talent.models import AnnualAssessment, Certificate, ExamAttempt, RegistrationPeriod
 from tests.talent.xlsx import upload, workbook_bytes
 
@@ -112,7 +113,9 @@ def test_assessment_import_refuses_a_year_already_recorded(jl_hr, people):
         [people["longquan"].staff_no, 2025, "称职", ""],
         [people["longquan"].staff_no, 2025, "优秀", ""],
     ]
-    result = run(hr_imports.assessment_spec, hr_imports.apply_assessments, rows, jl_hr, True)
+    result = run(
+        ladder_imports.assessment_spec, ladder_imports.apply_assessments, rows, jl_hr, True
+    )
     assert not result.committed
     assert {e.row for e in result.errors} == {2, 3, 4}
     assert "2024 年已有考核结果" in str(result.errors[-1])

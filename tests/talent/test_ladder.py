@@ -10,6 +10,7 @@ from wagtail.models import ModelLogEntry
 
 from talent.models import AnnualAssessment, Grade, GradeChange, Post, PromotionPolicy, Role
 from talent.selectors import ladder
+from talent.services import ladder as ladder_services
 from tests.factories import PersonFactory
 from tests.talent.factories_hr import certificate, place
 
@@ -34,9 +35,9 @@ def assess(person, results, first=2023):
 @pytest.mark.django_db
 def test_one_assessment_per_person_per_year(jl_hr, people):
     person = people["panlong"]
-    ladder.record_assessment(actor=jl_hr, person=person, year=2025, result="competent")
+    ladder_services.record_assessment(actor=jl_hr, person=person, year=2025, result="competent")
     with pytest.raises(ValidationError, match="2025 年已有考核结果"):
-        ladder.record_assessment(actor=jl_hr, person=person, year=2025, result="excellent")
+        ladder_services.record_assessment(actor=jl_hr, person=person, year=2025, result="excellent")
     with pytest.raises(IntegrityError):
         AnnualAssessment.objects.create(person=person, year=2025, result="basic")
 
@@ -134,7 +135,7 @@ def test_initial_grade_counts_education_as_service(people):
 @pytest.mark.django_db
 def test_grade_must_lie_in_the_post_range(jl_hr, people):
     with pytest.raises(ValidationError, match="等级范围"):
-        ladder.record_grade_change(
+        ladder_services.record_grade_change(
             actor=jl_hr,
             person=people["panlong"],
             post=Post.objects.get(code="head"),
@@ -148,7 +149,7 @@ def test_grade_must_lie_in_the_post_range(jl_hr, people):
 def test_appointment_moves_the_current_post(jl_hr, people):
     person = people["panlong"]
     place(person, 5)
-    ladder.record_grade_change(
+    ladder_services.record_grade_change(
         actor=jl_hr,
         person=person,
         post=Post.objects.get(code="deputy"),
@@ -171,7 +172,7 @@ def review_setup(jl_hr, district, people):
     waiting = people["longquan"]
     place(waiting, 3, on=datetime.date(2025, 1, 1))
     assess(waiting, ["competent"] * 3)
-    review = ladder.create_review(
+    review = ladder_services.create_review(
         actor=jl_hr, unit=district["jl"], review_date=REVIEW_DAY, title="2026年度晋级评审"
     )
     return review, ready, waiting
@@ -180,7 +181,7 @@ def review_setup(jl_hr, district, people):
 @pytest.mark.django_db
 def test_approval_writes_grade_changes_and_audit(jl_hr, review_setup):
     review, ready, _waiting = review_setup
-    [change] = ladder.approve_promotions(actor=jl_hr, review=review, person_ids=[ready.pk])
+    [change] = ladder_services.approve_promotions(actor=jl_hr, review=review, person_ids=[ready.pk])
     assert change.grade.number == 4 and change.reason == "promotion"
     assert change.effective_on == REVIEW_DAY and change.approved_by == jl_hr
     assert ModelLogEntry.objects.filter(action="talent.grade.promotion").count() == 1
@@ -190,9 +191,9 @@ def test_approval_writes_grade_changes_and_audit(jl_hr, review_setup):
 @pytest.mark.django_db
 def test_approving_twice_is_refused(jl_hr, review_setup):
     review, ready, _waiting = review_setup
-    ladder.approve_promotions(actor=jl_hr, review=review, person_ids=[ready.pk])
+    ladder_services.approve_promotions(actor=jl_hr, review=review, person_ids=[ready.pk])
     with pytest.raises(ValidationError, match="不能重复批准"):
-        ladder.approve_promotions(actor=jl_hr, review=review, person_ids=[ready.pk])
+        ladder_services.approve_promotions(actor=jl_hr, review=review, person_ids=[ready.pk])
     assert GradeChange.objects.filter(person=ready, reason="promotion").count() == 1
 
 
@@ -200,7 +201,9 @@ def test_approving_twice_is_refused(jl_hr, review_setup):
 def test_approving_someone_not_eligible_refuses_everyone(jl_hr, review_setup):
     review, ready, waiting = review_setup
     with pytest.raises(ValidationError, match="已不符合晋级条件"):
-        ladder.approve_promotions(actor=jl_hr, review=review, person_ids=[ready.pk, waiting.pk])
+        ladder_services.approve_promotions(
+            actor=jl_hr, review=review, person_ids=[ready.pk, waiting.pk]
+        )
     assert not GradeChange.objects.filter(reason="promotion").exists()
 
 
@@ -209,9 +212,11 @@ def test_review_outside_scope_is_refused(district, review_setup, user_with_role)
     review, ready, _waiting = review_setup
     other = user_with_role(Role.HR, district["yjp"])
     with pytest.raises(PermissionDenied):
-        ladder.approve_promotions(actor=other, review=review, person_ids=[ready.pk])
+        ladder_services.approve_promotions(actor=other, review=review, person_ids=[ready.pk])
     with pytest.raises(PermissionDenied):
-        ladder.create_review(actor=other, unit=district["jl"], review_date=REVIEW_DAY, title="x")
+        ladder_services.create_review(
+            actor=other, unit=district["jl"], review_date=REVIEW_DAY, title="x"
+        )
 
 
 @pytest.mark.django_db

@@ -3,7 +3,7 @@ from django.core import mail
 from django.db import transaction
 
 from talent.models import Notification
-from talent.services.people import mark_read, notify
+from talent.services.notifications import mark_read, notify
 from tests.factories import UserFactory
 
 

@@ -4,7 +4,8 @@ from wagtail.models import ModelLogEntry
 
 from talent.models import Person, Role
 from talent.selectors.access import scope_for
-from talent.services.people import save_person, update_org_unit
+from talent.services.org import update_org_unit
+from talent.services.people import save_person
 from tests.factories import PersonFactory
 
 

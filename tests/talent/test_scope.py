@@ -70,7 +70,7 @@ def test_superuser_sees_everything(district, people):
 def test_partner_grant_must_be_on_a_university(district):
     from django.core.exceptions import ValidationError
 
-    from talent.services.people import grant_role
+    from talent.services.access import grant_role
 
     with pytest.raises(ValidationError):
         grant_role(actor=None, user=UserFactory(), role=Role.PARTNER, unit=district["jl"])
