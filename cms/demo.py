@@ -2,8 +2,10 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import GroupPagePermission, Locale, Page, Site
 
 from cms.models import HomePage, NewsIndexPage, NewsPage, StandardPage
@@ -114,11 +116,6 @@ DEMO_NOTIFICATIONS = [
 
 def build_demo_notifications(username: str = "xueyuan") -> None:
     """A learner's recent messages, as history (no e-mail is sent for them)."""
-    from datetime import timedelta
-
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
     user = get_user_model().objects.filter(username=username).first()
     if user is None or talent.Notification.objects.filter(recipient=user).exists():
         return
@@ -127,7 +124,9 @@ def build_demo_notifications(username: str = "xueyuan") -> None:
         note = talent.Notification.objects.create(
             recipient=user, title=title, body=body, url=url, emailed_at=now
         )
-        talent.Notification.objects.filter(pk=note.pk).update(created_at=now - timedelta(days=days))
+        talent.Notification.objects.filter(pk=note.pk).update(
+            created_at=now - datetime.timedelta(days=days)
+        )
 
 
 def build() -> None:

@@ -36,17 +36,22 @@ from talent.selectors.access import Scope, scope_for, user_roles
 from talent.selectors.certification import held_certificates
 from talent.selectors.ladder import current_grade, evaluate_people
 from talent.selectors.notifications import notifications_for, unread_notification_count
-from talent.selectors.people import person_for_user
+from talent.selectors.people import (
+    people_by_staff_no,
+    person_for_user,
+    staff_no_not_found,
+    staff_nos_not_found,
+)
 from talent.selectors.placements import (
     bases_for_partner,
     behind_pace,
+    can_evaluate,
     capacity_usage,
     coordinator_scope,
     current_term,
     evaluation_summary,
     has_placements,
     is_behind,
-    may_evaluate_as,
     own_placements,
     pace,
     partner_scope,
@@ -102,6 +107,7 @@ __all__ = [
     # reads
     "bases_for_partner",
     "behind_pace",
+    "can_evaluate",
     "capacity_usage",
     "coordinator_scope",
     "current_grade",
@@ -111,12 +117,14 @@ __all__ = [
     "has_placements",
     "held_certificates",
     "is_behind",
-    "may_evaluate_as",
     "notifications_for",
     "own_placements",
     "pace",
     "partner_scope",
+    "people_by_staff_no",
     "person_for_user",
+    "staff_no_not_found",
+    "staff_nos_not_found",
     "placements_for_coordinator",
     "placements_for_partner",
     "placements_on_shift",

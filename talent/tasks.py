@@ -7,6 +7,7 @@ from django.core.mail import send_mail
 from django.utils import timezone
 
 from .models import Notification
+from .services.certification import snapshot_all_targets
 
 
 def email_notification(notification_id: int) -> bool:
@@ -51,6 +52,4 @@ def ensure_snapshot_schedule(schedule_model=None) -> None:
 
 def take_certification_snapshots() -> int:
     """Write this month's certification numbers for every active target."""
-    from talent.selectors.certification import snapshot_all_targets
-
     return snapshot_all_targets(as_of=timezone.localdate())

@@ -187,12 +187,8 @@ def partner_placement(request, pk: int):
     scope = partner_portal_scope(request)
     placement = _placement_or_404(scope, pk)
     placement = talent.with_evaluations(talent.Placement.objects).get(pk=placement.pk)
-    can_evaluate = talent.may_evaluate_as(
-        request.user, placement, talent.EvaluationParty.UNIVERSITY
-    ) and placement.status in (talent.PlacementStatus.ACTIVE, talent.PlacementStatus.COMPLETED)
+    can_evaluate = talent.can_evaluate(request.user, placement, talent.EvaluationParty.UNIVERSITY)
     summary = talent.evaluation_summary(placement)
-    if any(party == talent.EvaluationParty.UNIVERSITY and e for party, _l, e in summary.parties):
-        can_evaluate = False
     form = talent.EvaluationForm(request.POST or None) if can_evaluate else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:

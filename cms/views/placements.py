@@ -13,14 +13,11 @@ from django.utils.translation import gettext as _
 from cms.views.partner import placement_rows
 from talent import api as talent
 
-EVALUABLE = (talent.PlacementStatus.ACTIVE, talent.PlacementStatus.COMPLETED)
 
-
-def _cards(placements, party: str) -> list[dict]:
+def _cards(user, placements, party: str) -> list[dict]:
     rows = placement_rows(placements)
     for row in rows:
-        given = {e.party for e in row["placement"].evaluations.all()}
-        row["can_evaluate"] = row["placement"].status in EVALUABLE and party not in given
+        row["can_evaluate"] = talent.can_evaluate(user, row["placement"], party)
         row["party"] = party
     return rows
 
@@ -34,9 +31,9 @@ def my_placements(request):
         request,
         "cms/my_placements.html",
         {
-            "own": _cards(talent.own_placements(person), talent.EvaluationParty.SELF),
+            "own": _cards(request.user, talent.own_placements(person), talent.EvaluationParty.SELF),
             "supervised": _cards(
-                talent.supervised_placements(person), talent.EvaluationParty.MENTOR
+                request.user, talent.supervised_placements(person), talent.EvaluationParty.MENTOR
             ),
             "tab": "me",
         },

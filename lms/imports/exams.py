@@ -133,21 +133,21 @@ def members_spec(*, actor) -> imports.ImportSpec:
     scope = organiser_scope(actor)
 
     def check_rows(rows: list[imports.ParsedRow]) -> list[imports.CellError]:
-        """Every 工号 must be a known person in the organiser's scope; a 姓名, when
-        given, must match, which catches a mistyped number."""
-        numbers = [r.values["staff_no"] for r in rows]
-        people = {
-            p.staff_no: p
-            for p in talent.Person.objects.filter(staff_no__in=numbers).select_related("unit")
-        }
+        """Every 工号 must be a person in the organiser's scope (an unknown number and
+        one outside the scope read the same); a 姓名, when given, must match, which
+        catches a mistyped number."""
+        people = talent.people_by_staff_no(scope, (r.values["staff_no"] for r in rows))
         errors = []
         for row in rows:
             person = people.get(row.values["staff_no"])
             if person is None:
-                errors.append(imports.CellError(row.number, "A", _("工号"), _("找不到该工号")))
-            elif not scope.contains_person(person):
                 errors.append(
-                    imports.CellError(row.number, "A", _("工号"), _("该人员不在您的管辖范围内"))
+                    imports.CellError(
+                        row.number,
+                        "A",
+                        _("工号"),
+                        talent.staff_no_not_found(row.values["staff_no"]),
+                    )
                 )
             elif row.values["name"] and row.values["name"] != person.name:
                 errors.append(

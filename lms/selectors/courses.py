@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from django.db.models import Sum
+
+from talent import api as talent
+
 from ..models import (
     CourseFormat,
     CourseIndexPage,
@@ -149,10 +153,6 @@ def my_courses(person) -> list[Enrollment]:
 
 def ce_summary(person, recent: int = 4):
     """The learner's total CE hours and latest entries (two queries)."""
-    from django.db.models import Sum
-
-    from talent import api as talent
-
     entries = talent.CEHourEntry.objects.filter(person=person)
     total = entries.aggregate(total=Sum("hours"))["total"] or 0
     return total, list(entries[:recent])

@@ -34,6 +34,8 @@ from lms.models import (
 )
 from talent import api as talent
 
+from .practice import after_signing
+
 WINDOW_SECONDS = 10
 TICKET_MAX_AGE = 180  # seconds a scan stays valid while the person logs in
 _TOKEN_SALT = "lms.checkin.qr"
@@ -303,8 +305,6 @@ def close_session(*, actor, session: CheckInSession) -> list[PracticeLog]:
     every check-in into a signed practice log (method: session); a salon
     credits its continuing-education hours to everyone who checked in.
     """
-    from .practice import after_signing
-
     _require_owner(actor, session)
     session = CheckInSession.objects.select_for_update().get(pk=session.pk)
     if session.status == SessionStatus.CLOSED:

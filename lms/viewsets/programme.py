@@ -289,18 +289,14 @@ class AddMembersView(WagtailAdminTemplateMixin, FormView):
                     kinds=data.get("kinds"),
                 )
             if data["numbers"]:
-                people = list(
-                    talent.Person.objects.filter(staff_no__in=data["numbers"]).select_related(
-                        "unit"
-                    )
+                found = talent.people_by_staff_no(
+                    organiser_scope(self.request.user), data["numbers"]
                 )
-                unknown = sorted(set(data["numbers"]) - {p.staff_no for p in people})
+                unknown = set(data["numbers"]) - set(found)
                 if unknown:
-                    form.add_error(
-                        "staff_numbers",
-                        _("找不到这些工号：%(n)s") % {"n": "、".join(unknown[:10])},
-                    )
+                    form.add_error("staff_numbers", talent.staff_nos_not_found(unknown))
                     return self.form_invalid(form)
+                people = list(found.values())
                 added += services.add_members(
                     actor=self.request.user, cohort=self.cohort, people=people
                 )

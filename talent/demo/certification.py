@@ -39,8 +39,9 @@ from talent.models import (
     PromotionReview,
     RegistrationPeriod,
 )
-from talent.selectors.certification import _month_start, snapshot_target
+from talent.selectors.certification import month_start
 from talent.selectors.ladder import initial_grade
+from talent.services.certification import snapshot_target
 
 SEED = 89
 TARGET_NAME = "九龙街道社区工作者持证率"
@@ -275,7 +276,7 @@ def build() -> bool:
         deadline=datetime.date(today.year + 1, 12, 31),
     )
     for back in range(11, 0, -1):
-        month_end = _month_start(today, back=back - 1) - datetime.timedelta(days=1)
+        month_end = month_start(today, back=back - 1) - datetime.timedelta(days=1)
         snapshot_target(target, month_end)
     snapshot_target(target, today)
     PromotionReview.objects.create(

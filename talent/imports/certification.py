@@ -19,6 +19,7 @@ from talent.models import (
     Person,
 )
 from talent.selectors.access import scope_for
+from talent.selectors.people import people_by_staff_no, staff_no_not_found
 from talent.services.certification import record_exam_attempt, save_certificate
 
 THIS_YEAR = datetime.date.today().year
@@ -31,29 +32,17 @@ def staff_no_column() -> imports.Column:
 
 
 def _people_errors(scope, rows) -> tuple[dict[str, Person], list[imports.CellError]]:
-    numbers = {r.values["staff_no"] for r in rows}
-    people = {
-        p.staff_no: p
-        for p in Person.objects.filter(scope.q("unit__"), staff_no__in=numbers).select_related(
-            "unit"
-        )
-    }
+    people = people_by_staff_no(scope, (r.values["staff_no"] for r in rows))
     errors = [
-        imports.CellError(
-            r.number,
-            "",
-            _("工号"),
-            _("找不到工号 %(no)s，或该人员不在您的管辖范围内") % {"no": r.values["staff_no"]},
-        )
+        imports.CellError(r.number, "", _("工号"), staff_no_not_found(r.values["staff_no"]))
         for r in rows
         if r.values["staff_no"] not in people
     ]
     return people, errors
 
 
-def _people_by_staff_no(rows) -> dict[str, Person]:
-    numbers = [r.values["staff_no"] for r in rows]
-    return {p.staff_no: p for p in Person.objects.filter(staff_no__in=numbers)}
+def _people_by_staff_no(rows, actor) -> dict[str, Person]:
+    return people_by_staff_no(scope_for(actor), (r.values["staff_no"] for r in rows))
 
 
 def _commit_rows(rows, write) -> int:
@@ -114,7 +103,7 @@ def certificate_spec(*, actor) -> imports.ImportSpec:
 
 
 def apply_certificates(rows, *, actor) -> str:
-    people = _people_by_staff_no(rows)
+    people = _people_by_staff_no(rows, actor)
 
     def write(row):
         v = row.values
@@ -182,7 +171,7 @@ def exam_spec(*, actor) -> imports.ImportSpec:
 
 
 def apply_exam_results(rows, *, actor) -> str:
-    people = _people_by_staff_no(rows)
+    people = _people_by_staff_no(rows, actor)
     proposed = 0
 
     def write(row):

@@ -73,7 +73,7 @@ def assessment_spec(*, actor) -> imports.ImportSpec:
 
 
 def apply_assessments(rows, *, actor) -> str:
-    people = _people_by_staff_no(rows)
+    people = _people_by_staff_no(rows, actor)
 
     def write(row):
         v = row.values

@@ -10,6 +10,7 @@ from talent.models import EducationLevel, Person, PersonKind, Post
 from talent.models.people import Gender
 from talent.selectors.access import scope_for
 from talent.selectors.placements import partner_scope
+from talent.services.people import upsert_people
 
 ROSTER_FIELDS = (
     "name",
@@ -136,35 +137,23 @@ def roster_spec(*, actor) -> imports.ImportSpec:
 def apply_roster(rows: list[imports.ParsedRow], *, actor) -> str:
     """Create new people and update existing ones in bulk (called inside run_import's
     transaction; the dry run has already checked scope for every unit and person)."""
-    existing = {
-        p.staff_no: p
-        for p in Person.objects.filter(staff_no__in=[r.values["staff_no"] for r in rows])
-    }
-    new, changed = [], []
-    for row in rows:
+
+    def values_for(row, person):
         values = dict(row.values)
-        values["gender"] = values["gender"] or ""
-        values["phone"] = values["phone"] or ""
-        values["email"] = values["email"] or ""
+        for f in ("gender", "phone", "email"):
+            values[f] = values[f] or ""
         values["is_active"] = True if values["is_active"] is None else values["is_active"]
-        person = existing.get(values["staff_no"])
         for f in KEEP_WHEN_BLANK:
             if values[f] is None:
                 values[f] = getattr(person, f) if person else None
         values["education"] = values["education"] or ""
-        if person is None:
-            new.append(Person(staff_no=values["staff_no"], **{f: values[f] for f in ROSTER_FIELDS}))
-            continue
-        if any(getattr(person, f) != values[f] for f in ROSTER_FIELDS):
-            for f in ROSTER_FIELDS:
-                setattr(person, f, values[f])
-            changed.append(person)
-    Person.objects.bulk_create(new, batch_size=1000)
-    Person.objects.bulk_update(changed, ROSTER_FIELDS, batch_size=1000)
+        return {f: values[f] for f in ROSTER_FIELDS}
+
+    done = upsert_people(rows, ROSTER_FIELDS, values_for)
     return _("新增 %(new)d 人，更新 %(changed)d 人，未变化 %(same)d 人") % {
-        "new": len(new),
-        "changed": len(changed),
-        "same": len(rows) - len(new) - len(changed),
+        "new": done.created,
+        "changed": done.changed,
+        "same": done.unchanged,
     }
 
 
@@ -221,25 +210,15 @@ def student_spec(*, actor) -> imports.ImportSpec:
 def apply_students(rows: list[imports.ParsedRow], *, actor) -> str:
     """Create new students and update existing ones (inside run_import's
     transaction; the dry run has checked every unit and number is the partner's)."""
-    existing = {
-        p.staff_no: p
-        for p in Person.objects.filter(staff_no__in=[r.values["staff_no"] for r in rows])
-    }
-    new, changed = [], []
-    for row in rows:
+
+    def values_for(row, person):
         values = {f: row.values[f] or "" for f in STUDENT_FIELDS}
         values["unit"] = row.values["unit"]
-        person = existing.get(row.values["staff_no"])
-        if person is None:
-            new.append(Person(staff_no=row.values["staff_no"], kind=PersonKind.INTERN, **values))
-        elif any(getattr(person, f) != values[f] for f in STUDENT_FIELDS):
-            for f in STUDENT_FIELDS:
-                setattr(person, f, values[f])
-            changed.append(person)
-    Person.objects.bulk_create(new, batch_size=1000)
-    Person.objects.bulk_update(changed, STUDENT_FIELDS, batch_size=1000)
+        return values if person else {**values, "kind": PersonKind.INTERN}
+
+    done = upsert_people(rows, STUDENT_FIELDS, values_for)
     return _("新增 %(new)d 名学生，更新 %(changed)d 名，未变化 %(same)d 名") % {
-        "new": len(new),
-        "changed": len(changed),
-        "same": len(rows) - len(new) - len(changed),
+        "new": done.created,
+        "changed": done.changed,
+        "same": done.unchanged,
     }

@@ -74,7 +74,7 @@ class Tally:
             self.by_level[level] += count
 
 
-def _tally(target, unit, as_of, key_length: int) -> dict[str, Tally]:
+def tally_by_unit(target, unit, as_of, key_length: int) -> dict[str, Tally]:
     """Population and highest held level per group of people; people are grouped
     by the first ``key_length`` characters of their unit's path (a child branch
     of ``unit``, or the unit itself with a long enough length)."""
@@ -175,7 +175,7 @@ def certification_report(
     Four queries, whatever the size of the subtree."""
     depth_len = unit.steplen * (unit.depth + 1)
     children = list(OrgUnit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1))
-    tallies = _tally(target, unit, as_of, depth_len)
+    tallies = tally_by_unit(target, unit, as_of, depth_len)
     total = Tally()
     for tally in tallies.values():
         total.add(tally)
@@ -186,14 +186,14 @@ def certification_report(
     own = tallies.get(unit.path)
     if own and own.population:
         rows.insert(0, ReportRow(unit, _("%(unit)s本级") % {"unit": unit.name}, own, target.rate))
-    first_month = _month_start(as_of, back=months - 1)
+    first_month = month_start(as_of, back=months - 1)
     trend = [
         TrendPoint(s["month"], s["population"], s["certified"])
         for s in CertificationSnapshot.objects.filter(
-            target=target, unit=unit, month__gte=first_month, month__lt=_month_start(as_of)
+            target=target, unit=unit, month__gte=first_month, month__lt=month_start(as_of)
         ).values("month", "population", "certified")
     ]
-    trend.append(TrendPoint(_month_start(as_of), total.population, total.certified))
+    trend.append(TrendPoint(month_start(as_of), total.population, total.certified))
     return CertificationReport(
         target=target,
         unit=unit,
@@ -204,7 +204,7 @@ def certification_report(
     )
 
 
-def _month_start(day: datetime.date, back: int = 0) -> datetime.date:
+def month_start(day: datetime.date, back: int = 0) -> datetime.date:
     index = day.year * 12 + day.month - 1 - back
     return datetime.date(index // 12, index % 12 + 1, 1)
 
@@ -231,47 +231,6 @@ def report_unit(scope: Scope, target: CertificationTarget, requested: OrgUnit | 
     if not inside:
         raise PermissionDenied(_("该持证目标不在您的管辖范围内。"))
     return OrgUnit.objects.get(path=inside[0])
-
-
-def snapshot_target(target: CertificationTarget, as_of: datetime.date) -> int:
-    """Write this month's snapshot for every unit of the target's subtree that has
-    people in its population (one aggregate per query, rolled up by path)."""
-    tallies = _tally(target, target.unit, as_of, 255)
-    rolled: dict[str, Tally] = defaultdict(Tally)
-    step = target.unit.steplen
-    for path, tally in tallies.items():
-        for end in range(len(target.unit.path), len(path) + 1, step):
-            rolled[path[:end]].add(tally)
-    units = dict(OrgUnit.objects.filter(path__in=rolled).values_list("path", "pk"))
-    month = _month_start(as_of)
-    rows = [
-        CertificationSnapshot(
-            target=target,
-            unit_id=units[path],
-            month=month,
-            population=t.population,
-            certified=t.certified,
-            assistant=t.by_level[CertLevel.ASSISTANT],
-            intermediate=t.by_level[CertLevel.INTERMEDIATE],
-            senior=t.by_level[CertLevel.SENIOR],
-        )
-        for path, t in rolled.items()
-    ]
-    CertificationSnapshot.objects.bulk_create(
-        rows,
-        batch_size=500,
-        update_conflicts=True,
-        unique_fields=["target", "unit", "month"],
-        update_fields=["population", "certified", "assistant", "intermediate", "senior"],
-    )
-    return len(rows)
-
-
-def snapshot_all_targets(*, as_of: datetime.date) -> int:
-    written = 0
-    for target in CertificationTarget.objects.filter(is_active=True).select_related("unit"):
-        written += snapshot_target(target, as_of)
-    return written
 
 
 @dataclass

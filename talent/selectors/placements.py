@@ -10,8 +10,10 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from talent.models import (
     RUBRIC,
@@ -260,6 +262,35 @@ def supervised_placements(person: Person) -> QuerySet[Placement]:
             )
         ).order_by("status", "-start")
     )
+
+
+EVALUABLE = (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
+
+
+def evaluation_refusal(
+    user, placement: Placement, party: str
+) -> PermissionDenied | ValidationError | None:
+    """Why ``user`` may not evaluate ``placement`` as ``party`` now, or None if they may.
+
+    The one rule behind every "evaluate" button (phone, partner portal, admin) and the
+    service that writes the evaluation: the user speaks for the party, the placement is
+    running or finished, and that party has not evaluated yet. Uses prefetched
+    ``evaluations`` when the queryset has them (``with_evaluations``).
+    """
+    if not may_evaluate_as(user, placement, party):
+        return PermissionDenied(_("您不能以该身份评价这项实践。"))
+    if placement.status not in EVALUABLE:
+        return ValidationError(
+            _("当前状态为“%(status)s”，不能执行此操作。")
+            % {"status": placement.get_status_display()}
+        )
+    if any(e.party == party for e in placement.evaluations.all()):
+        return ValidationError(_("该方已提交评价，不能重复提交。"))
+    return None
+
+
+def can_evaluate(user, placement: Placement, party: str) -> bool:
+    return evaluation_refusal(user, placement, party) is None
 
 
 def may_evaluate_as(user, placement: Placement, party: str) -> bool:

@@ -4,6 +4,7 @@ certificates (opening the registration period and any bonus grade) and targets."
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -16,11 +17,15 @@ from talent.models import (
     Certificate,
     CertificateStatus,
     CertificationPolicy,
+    CertificationSnapshot,
     CertificationTarget,
+    CertLevel,
     ExamAttempt,
+    OrgUnit,
     Person,
     RegistrationPeriod,
 )
+from talent.selectors import certification as certification_selectors
 from talent.selectors.certification import passed_exam
 from talent.services.ladder import grant_certification_bonus
 
@@ -171,3 +176,44 @@ def save_target(*, actor, target: CertificationTarget) -> CertificationTarget:
     before, after = audit.diff(before, audit.snapshot(target))
     audit.record(actor=actor, action="talent.target.save", obj=target, before=before, after=after)
     return target
+
+
+def snapshot_target(target: CertificationTarget, as_of: datetime.date) -> int:
+    """Write this month's snapshot for every unit of the target's subtree that has
+    people in its population (one aggregate per query, rolled up by path)."""
+    tallies = certification_selectors.tally_by_unit(target, target.unit, as_of, 255)
+    rolled: dict[str, certification_selectors.Tally] = defaultdict(certification_selectors.Tally)
+    step = target.unit.steplen
+    for path, tally in tallies.items():
+        for end in range(len(target.unit.path), len(path) + 1, step):
+            rolled[path[:end]].add(tally)
+    units = dict(OrgUnit.objects.filter(path__in=rolled).values_list("path", "pk"))
+    month = certification_selectors.month_start(as_of)
+    rows = [
+        CertificationSnapshot(
+            target=target,
+            unit_id=units[path],
+            month=month,
+            population=t.population,
+            certified=t.certified,
+            assistant=t.by_level[CertLevel.ASSISTANT],
+            intermediate=t.by_level[CertLevel.INTERMEDIATE],
+            senior=t.by_level[CertLevel.SENIOR],
+        )
+        for path, t in rolled.items()
+    ]
+    CertificationSnapshot.objects.bulk_create(
+        rows,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["target", "unit", "month"],
+        update_fields=["population", "certified", "assistant", "intermediate", "senior"],
+    )
+    return len(rows)
+
+
+def snapshot_all_targets(*, as_of: datetime.date) -> int:
+    written = 0
+    for target in CertificationTarget.objects.filter(is_active=True).select_related("unit"):
+        written += snapshot_target(target, as_of)
+    return written

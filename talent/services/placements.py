@@ -38,8 +38,8 @@ from talent.roles import ORGANISER_ROLES
 from talent.selectors.access import scope_for
 from talent.selectors.placements import (
     can_coordinate,
+    evaluation_refusal,
     is_partner_for,
-    may_evaluate_as,
     overlapping,
     required_parties,
     used_places,
@@ -323,9 +323,9 @@ def submit_evaluation(
     When the last required one arrives on a completed placement, the
     placement becomes evaluated."""
     placement = _lock(placement)
-    if not may_evaluate_as(actor, placement, party):
-        raise PermissionDenied(_("您不能以该身份评价这项实践。"))
-    _require_status(placement, S.ACTIVE, S.COMPLETED)
+    refusal = evaluation_refusal(actor, placement, party)
+    if refusal is not None:
+        raise refusal
     clean = {}
     for key, label in RUBRIC:
         try:
@@ -337,8 +337,6 @@ def submit_evaluation(
                 _("“%(item)s”须打 1～%(max)d 分。") % {"item": label, "max": RUBRIC_MAX}
             )
         clean[key] = value
-    if placement.evaluations.filter(party=party).exists():
-        raise ValidationError(_("该方已提交评价，不能重复提交。"))
     evaluation = PlacementEvaluation.objects.create(
         placement=placement,
         party=party,

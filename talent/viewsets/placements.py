@@ -24,7 +24,6 @@ from talent.models import (
     PracticeBase,
     University,
 )
-from talent.selectors import placements as placement_selectors
 from talent.selectors import placements as selectors
 from talent.services import placements as services
 
@@ -221,12 +220,7 @@ def decide(request, pk: int):
     )
     url = reverse("talent_placement:decide", args=[pk])
     summary = selectors.evaluation_summary(placement)
-    host_done = any(party == EvaluationParty.HOST and e for party, _l, e in summary.parties)
-    may_evaluate = (
-        not host_done
-        and placement.status in (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
-        and placement_selectors.may_evaluate_as(request.user, placement, EvaluationParty.HOST)
-    )
+    may_evaluate = selectors.can_evaluate(request.user, placement, EvaluationParty.HOST)
     evaluation_form = EvaluationForm(prefix="eval") if may_evaluate else None
     if request.method == "POST":
         try:

@@ -132,15 +132,15 @@ def test_report_query_count_does_not_grow(district, workers, extra, django_asser
 @pytest.mark.django_db
 def test_snapshots_roll_up_and_are_idempotent(district, workers):
     tgt = target(district["jl"])
-    certification.snapshot_target(tgt, TODAY)
-    certification.snapshot_target(tgt, TODAY)
+    certification_services.snapshot_target(tgt, TODAY)
+    certification_services.snapshot_target(tgt, TODAY)
     rows = {s.unit.name: s for s in CertificationSnapshot.objects.select_related("unit")}
     assert set(rows) == {"九龙街道", "盘龙社区", "龙泉社区"}
     assert (rows["九龙街道"].population, rows["九龙街道"].certified) == (15, 7)
     assert rows["盘龙社区"].senior == 1 and rows["盘龙社区"].assistant == 4
     report = certification.certification_report(target=tgt, unit=district["jl"], as_of=TODAY)
     assert [p.month for p in report.trend] == [datetime.date(2026, 11, 1)]
-    certification.snapshot_target(tgt, datetime.date(2026, 10, 31))
+    certification_services.snapshot_target(tgt, datetime.date(2026, 10, 31))
     report = certification.certification_report(target=tgt, unit=district["jl"], as_of=TODAY)
     assert [p.month.month for p in report.trend] == [10, 11]
 
