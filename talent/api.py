@@ -73,6 +73,7 @@ from talent.services.placements import (
     withdraw_placement,
 )
 from talent.spreadsheets import xlsx_response
+from talent.viewsets.feedback import error_text, error_texts, flash_error
 from talent.viewsets.history import ChangeFormatter, register_actions
 from talent.viewsets.imports import SpreadsheetImportView
 from talent.viewsets.reports import ComputedReportView
@@ -158,6 +159,9 @@ __all__ = [
     "ComputedReportView",
     "EvaluationForm",
     "ScopedModelViewSet",
+    "error_text",
+    "error_texts",
+    "flash_error",
     "SpreadsheetImportView",
     "register_actions",
     "xlsx_response",

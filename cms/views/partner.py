@@ -26,13 +26,6 @@ from cms.views.site import partner_portal_scope
 from lms import api as lms
 from talent import api as talent
 
-
-def _flash_errors(request, error: ValidationError | PermissionDenied) -> None:
-    texts = error.messages if isinstance(error, ValidationError) else [str(error)]
-    for text in texts:
-        messages.error(request, text)
-
-
 WITHDRAWABLE = (talent.PlacementStatus.PROPOSED, talent.PlacementStatus.APPROVED)
 NOT_ON_TRANSCRIPT = (
     talent.PlacementStatus.PROPOSED,
@@ -168,7 +161,7 @@ def partner_propose(request):
                 required_hours=data["required_hours"],
             )
         except (ValidationError, PermissionDenied) as error:
-            _flash_errors(request, error)
+            talent.flash_error(request, error)
         else:
             messages.success(request, _("实习申请已提交，等待实践单位审批。"))
             return redirect("partner_placement", pk=placement.pk)
@@ -200,7 +193,7 @@ def partner_placement(request, pk: int):
                 comment=form.cleaned_data["comment"],
             )
         except (ValidationError, PermissionDenied) as error:
-            _flash_errors(request, error)
+            talent.flash_error(request, error)
         else:
             messages.success(request, _("高校评价已提交。"))
             return redirect("partner_placement", pk=pk)
@@ -237,7 +230,7 @@ def partner_withdraw(request, pk: int):
             actor=request.user, placement=placement, reason=form.cleaned_data["reason"]
         )
     except (ValidationError, PermissionDenied) as error:
-        _flash_errors(request, error)
+        talent.flash_error(request, error)
     else:
         messages.success(request, _("已撤回该实习安排。"))
     return redirect("partner_placement", pk=pk)
@@ -369,7 +362,7 @@ def partner_student_add(request):
         try:
             student = talent.save_student(actor=request.user, person=form.instance)
         except (ValidationError, PermissionDenied) as error:
-            _flash_errors(request, error)
+            talent.flash_error(request, error)
         else:
             messages.success(request, _("已添加学生 %(name)s。") % {"name": student.name})
             return redirect("partner_student", pk=student.pk)

@@ -67,9 +67,7 @@ def evaluate_placement(request, pk: int, party: str):
                 comment=form.cleaned_data["comment"],
             )
         except (ValidationError, PermissionDenied) as error:
-            texts = error.messages if isinstance(error, ValidationError) else [str(error)]
-            for text in texts:
-                messages.error(request, text)
+            talent.flash_error(request, error)
         else:
             messages.success(request, _("评价已提交。"))
             return redirect("my_placements")

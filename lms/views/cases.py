@@ -7,6 +7,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from talent import api as talent
+
 from ..permissions import is_mentor_of, person_of, require_mentor
 from ..selectors import cases as selectors
 from ..selectors.progress import mentor_cohorts
@@ -28,7 +30,7 @@ def case_task(request, pk: int):
                 attachment=request.FILES.get("attachment"),
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            talent.flash_error(request, error)
         else:
             messages.success(request, _("已提交，导师评阅后会通知您。"))
             return redirect("lms:case_task", pk=task.pk)
@@ -90,7 +92,7 @@ def review_submission(request, pk: int):
                 scores=scores,
             )
         except ValidationError as error:
-            errors = error.messages
+            errors = talent.error_texts(error)
         else:
             messages.success(
                 request, _("已通过该案例。") if approve else _("已退回，学员会收到通知。")

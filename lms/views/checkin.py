@@ -64,7 +64,7 @@ def session_list(request):
                 planned_end=start + datetime.timedelta(minutes=form.cleaned_data["minutes"]),
             )
         except PermissionDenied as error:
-            messages.error(request, str(error.args[0] if error.args else error))
+            talent.flash_error(request, error)
         else:
             return redirect("lms:session_detail", pk=session.pk)
     return render(
@@ -144,7 +144,7 @@ def close(request, pk: int):
     try:
         logs = services.close_session(actor=request.user, session=session)
     except ValidationError as error:
-        messages.error(request, error.messages[0])
+        talent.flash_error(request, error)
     else:
         if session.produces_practice_logs:
             messages.success(
@@ -184,7 +184,7 @@ def _refused(request, session, error: services.CheckInRefused):
     return render(
         request,
         "lms/checkin/refused.html",
-        {"session": session, "reason": error.messages[0], "code": error.code},
+        {"session": session, "reason": talent.error_text(error), "code": error.code},
         status=400 if error.code in ("forged", "expired") else 409,
     )
 

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from talent import api as talent
+
 from ..models import ExamBlueprint
 from ..selectors import exams as selectors
 from ..services import exams as services
@@ -60,7 +62,7 @@ def exam_start(request, pk: int):
     try:
         attempt = services.start_attempt(actor=request.user, person=person, blueprint=blueprint)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        talent.flash_error(request, error)
         return redirect("lms:exams")
     return redirect("lms:exam_take", pk=attempt.pk)
 
@@ -99,9 +101,11 @@ def exam_save(request, pk: int):
     try:
         saved = services.save_answers(actor=request.user, attempt=attempt, answers=answers)
     except services.ExamClosed as error:
-        return JsonResponse({"ok": False, "closed": True, "error": error.messages[0]}, status=409)
+        return JsonResponse(
+            {"ok": False, "closed": True, "error": talent.error_text(error)}, status=409
+        )
     except ValidationError as error:
-        return JsonResponse({"ok": False, "error": error.messages[0]}, status=400)
+        return JsonResponse({"ok": False, "error": talent.error_text(error)}, status=400)
     seconds_left = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
     return JsonResponse({"ok": True, "saved": saved, "seconds_left": seconds_left})
 
@@ -116,7 +120,7 @@ def exam_submit(request, pk: int):
             actor=request.user, attempt=attempt, answers=_answers_from(request.POST)
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        talent.flash_error(request, error)
         return redirect("lms:exam_take", pk=attempt.pk)
     if late:
         messages.warning(request, _("考试时间已到，已按截止前保存的答案评分。"))

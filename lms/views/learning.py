@@ -57,7 +57,7 @@ def enrol(request, pk: int):
     try:
         course_services.enrol(actor=request.user, person=person, course=course)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        talent.flash_error(request, error)
     else:
         messages.success(request, _("已报名《%(title)s》，开始学习吧。") % {"title": course.title})
     return redirect(course.url)
@@ -73,7 +73,7 @@ def complete_lesson(request, pk: int):
             actor=request.user, person=person, lesson=lesson
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        talent.flash_error(request, error)
         return redirect(lesson.url)
     if course_done:
         course = lesson.get_parent().specific

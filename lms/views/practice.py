@@ -70,7 +70,7 @@ def my_practice(request):
         try:
             services.log_practice(actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, error.messages[0] if hasattr(error, "messages") else error)
+            talent.flash_error(request, error)
         else:
             messages.success(request, _("已登记，等待导师签核。"))
             return redirect("lms:my_practice")
@@ -98,7 +98,7 @@ def log_qr(request, pk: int):
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as error:
-        messages.error(request, error.messages[0])
+        talent.flash_error(request, error)
         return redirect("lms:my_practice")
     url = request.build_absolute_uri(reverse("lms:scan_log", args=[token]))
     return render(
@@ -141,8 +141,7 @@ def mentor_decide(request):
         else:
             raise ValidationError(_("请选择签核或退回。"))
     except (ValidationError, PermissionDenied) as error:
-        text = error.messages[0] if isinstance(error, ValidationError) else str(error)
-        messages.error(request, text)
+        talent.flash_error(request, error)
     return redirect("lms:mentor_home")
 
 
@@ -154,7 +153,7 @@ def scan_log(request, token: str):
         log = services.log_from_qr_token(token)
     except ValidationError as error:
         return render(
-            request, "lms/practice/scan_log.html", {"error": error.messages[0]}, status=400
+            request, "lms/practice/scan_log.html", {"error": talent.error_text(error)}, status=400
         )
     if log.mentorship is None or log.mentorship.mentor.user_id != request.user.pk:
         return render(
@@ -167,7 +166,7 @@ def scan_log(request, token: str):
         try:
             log = services.sign_by_qr(actor=request.user, token=token)
         except ValidationError as error:
-            messages.error(request, error.messages[0])
+            talent.flash_error(request, error)
         else:
             messages.success(request, _("已签核 %(name)s 的学时。") % {"name": log.person.name})
             return redirect("lms:mentor_home")

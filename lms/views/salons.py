@@ -20,6 +20,7 @@ from lms.models import (
 )
 from lms.selectors import salons as selectors
 from lms.services import salons as services
+from talent import api as talent
 
 
 def salon_detail(request, pk: int):
@@ -61,8 +62,7 @@ def score(request, pk: int, slot_pk: int):
         except InvalidOperation:
             messages.error(request, _("请为每个评分项填写数字分数。"))
         except (ValidationError, PermissionDenied) as error:
-            text = error.messages[0] if isinstance(error, ValidationError) else str(error)
-            messages.error(request, text)
+            talent.flash_error(request, error)
         else:
             messages.success(request, _("评分已保存。"))
             return redirect("lms:salon_detail", pk=slot.salon_id)

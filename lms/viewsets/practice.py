@@ -26,6 +26,7 @@ from wagtail.permissions import register_permission_policy
 from lms import models
 from lms.services import practice as practice_services
 from lms.services import salons as salon_services
+from talent import api as talent
 from talent.api import ScopedModelViewSet, scope_for
 
 LOG_ACTIONS = {
@@ -187,8 +188,7 @@ class SalonPublishView(WagtailAdminTemplateMixin, TemplateView):
         try:
             salon_services.publish_salon(actor=request.user, salon=self.salon)
         except (ValidationError, PermissionDenied) as error:
-            text = error.messages[0] if isinstance(error, ValidationError) else str(error)
-            messages.error(request, text)
+            talent.flash_error(request, error)
         else:
             messages.success(request, _("沙龙已发布，签到已开启。"))
         return redirect("lms_salon:edit", self.salon.pk)

@@ -22,6 +22,7 @@ from .certification import (
     ReadOnlyEditView,
     SubtreeFilterSet,
 )
+from .feedback import flash_error
 from .forms import (
     ApproveForm,
     GradeChangeForm,
@@ -276,7 +277,7 @@ class ReviewDetailView(generic.InspectView):
                 person_ids=[p.pk for p in form.cleaned_data["people"]],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            flash_error(request, error)
         else:
             messages.success(
                 request, _("已批准 %(n)s 人晋级，等级变动已记录。") % {"n": len(changes)}

@@ -27,6 +27,7 @@ from talent.models import (
 from talent.selectors import placements as selectors
 from talent.services import placements as services
 
+from .feedback import flash_error
 from .rotation import RotationPlanViewSet
 from .scope import ScopedModelViewSet
 
@@ -245,9 +246,7 @@ def decide(request, pk: int):
                 )
                 return redirect(url)
         except (ValidationError, PermissionDenied) as error:
-            texts = error.messages if isinstance(error, ValidationError) else [str(error)]
-            for text in texts:
-                messages.error(request, text)
+            flash_error(request, error)
             return redirect(url)
     return TemplateResponse(
         request,

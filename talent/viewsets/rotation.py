@@ -13,6 +13,8 @@ from talent.models import OrgUnit, PersonKind, RotationPlan
 from talent.selectors import placements as selectors
 from talent.services import placements as services
 
+from .feedback import error_texts
+
 STAGES = 4
 STAGE_HEADINGS = [_("第 1 站"), _("第 2 站"), _("第 3 站"), _("第 4 站")]
 
@@ -82,8 +84,7 @@ class RotationPlanCreateView(generic.CreateView):
                 supervisor=data.get("supervisor"),
             )
         except (ValidationError, PermissionDenied) as error:
-            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-            for message in messages:
+            for message in error_texts(error):
                 form.add_error(None, message)
             self.produced_error_code = "validation_error"
             self.produced_error_message = self.get_error_message()
