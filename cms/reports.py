@@ -1,56 +1,27 @@
-"""Coordinator report 实习与轮岗协调: places used against capacity per base and
-term, placements behind hours pace, and the approval and evaluation queues —
-as an admin report with .xlsx export and a dashboard panel."""
+"""The coordinator's admin report 实习与轮岗协调 (a Wagtail ReportView with .xlsx export,
+like every admin report) and its dashboard panel."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.template.response import TemplateResponse
-from django.utils import timezone
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from wagtail.admin.ui.components import Component
+from django.utils.translation import gettext_lazy
 
-from lms import api as lms
+from cms.selectors import CoordinatorReport, coordinator_report
 from talent import api as talent
 
 
-@dataclass
-class CoordinatorReport:
-    term: str
-    capacity: list
-    behind: list
-    waiting_approval: list
-    waiting_evaluation: list
-
-
-def coordinator_report(user, term: str | None = None) -> CoordinatorReport:
-    """Four queries whatever the number of placements: bases with usage, active
-    placements, their signed hours, and the two queues."""
-    term = term or talent.current_term()
-    active = list(
-        talent.placements_for_coordinator(user).filter(status=talent.PlacementStatus.ACTIVE)
-    )
-    hours = lms.signed_hours_by_placement(p.pk for p in active)
-    behind = talent.behind_pace(active, hours, timezone.localdate())
-    queues = list(
-        talent.placements_for_coordinator(user)
-        .filter(status__in=(talent.PlacementStatus.PROPOSED, talent.PlacementStatus.COMPLETED))
-        .order_by("start")
-    )
-    return CoordinatorReport(
-        term=term,
-        capacity=talent.capacity_usage(user, term),
-        behind=sorted(behind, key=lambda r: r.shortfall, reverse=True),
-        waiting_approval=[p for p in queues if p.status == talent.PlacementStatus.PROPOSED],
-        waiting_evaluation=[p for p in queues if p.status == talent.PlacementStatus.COMPLETED],
-    )
+def is_coordinator(user) -> bool:
+    return not talent.coordinator_scope(user).is_empty
 
 
 REPORT_WIDTHS = {1: 32, 2: 24, 3: 18, 4: 16, 5: 12, 6: 12, 7: 12, 8: 12}
 
 
-def _sheets(report: CoordinatorReport):
+def sheets(report: CoordinatorReport):
     return [
         (
             _("名额使用"),
@@ -111,37 +82,60 @@ def _sheets(report: CoordinatorReport):
     ]
 
 
-def report_view(request):
-    term = request.GET.get("term") or None
-    report = coordinator_report(request.user, term)
-    if request.GET.get("export") == "xlsx":
-        return talent.xlsx_response(
-            f"placements-{report.term}", _sheets(report), widths=REPORT_WIDTHS
-        )
-    return TemplateResponse(
-        request,
-        "cms/placement_report.html",
-        {
-            "report": report,
-            "terms": [(t, talent.term_label(t)) for t in talent.terms_in_use(request.user)],
-            "page_title": _("实习与轮岗协调"),
-            "header_icon": "date",
-        },
-    )
+class TermForm(forms.Form):
+    term = forms.ChoiceField(label=gettext_lazy("学期"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].choices = [(t, talent.term_label(t)) for t in talent.terms_in_use(user)]
 
 
-class PlacementPanel(Component):
+class PlacementReportView(talent.ComputedReportView):
+    page_title = gettext_lazy("实习与轮岗协调")
+    header_icon = "date"
+    index_url_name = "placement_report"
+    results_template_name = "cms/placement_report_results.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_coordinator(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def form(self):
+        return TermForm(self.request.GET or None, user=self.request.user)
+
+    @cached_property
+    def report(self):
+        return coordinator_report(self.request.user, self.cleaned.get("term") or None)
+
+    def get_filename(self):
+        return f"placements-{self.report.term}"
+
+    def get_filtered_queryset(self):
+        return [self.report]
+
+    def as_spreadsheet(self, rows, spreadsheet_format):
+        if spreadsheet_format != self.FORMAT_XLSX:
+            raise Http404
+        return talent.xlsx_response(self.get_filename(), sheets(self.report), widths=REPORT_WIDTHS)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report=self.report, **kwargs)
+
+
+class PlacementPanel(talent.DashboardPanel):
     """Dashboard panel: the coordinator's numbers at a glance."""
 
     name = "placements"
     order = 160
     template_name = "cms/placement_panel.html"
 
-    def __init__(self, user):
-        self.user = user
+    def is_shown(self) -> bool:
+        return is_coordinator(self.request.user)
 
     def get_context_data(self, parent_context=None):
-        report = coordinator_report(self.user)
+        report = coordinator_report(self.request.user)
         return {
             "report": report,
             "used": sum(r.used for r in report.capacity),

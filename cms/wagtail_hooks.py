@@ -1,44 +1,32 @@
-from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from cms import reports as placement_report
-from talent import api as talent
-
-
-def _is_coordinator(request) -> bool:
-    return not talent.coordinator_scope(request.user).is_empty
 
 
 class CoordinatorMenuItem(MenuItem):
     def is_shown(self, request):
-        return _is_coordinator(request)
+        return placement_report.is_coordinator(request.user)
 
 
 @hooks.register("register_admin_urls")
 def register_placement_report_url():
-    return [path("reports/placements/", placement_report_view, name="placement_report")]
-
-
-def placement_report_view(request):
-    if not _is_coordinator(request):
-        raise PermissionDenied
-    return placement_report.report_view(request)
+    view = placement_report.PlacementReportView.as_view()
+    return [path("reports/placements/", view, name="placement_report")]
 
 
 @hooks.register("register_reports_menu_item")
 def register_placement_report_menu_item():
     return CoordinatorMenuItem(
-        _("实习与轮岗协调"), reverse("placement_report"), icon_name="date", order=700
+        _("实习与轮岗协调"), reverse("placement_report"), icon_name="date", order=730
     )
 
 
 @hooks.register("construct_homepage_panels")
 def add_placement_panel(request, panels):
-    if _is_coordinator(request):
-        panels.append(placement_report.PlacementPanel(request.user))
+    placement_report.PlacementPanel.add_to(request, panels)
 
 
 @hooks.register("construct_reports_menu")

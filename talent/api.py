@@ -31,6 +31,7 @@ from talent.models import (
 from talent.models.access import ROLE_GROUP_NAMES
 from talent.models.people import Gender
 from talent.models.placements import term_label
+from talent.panels import DashboardPanel
 from talent.roles import ADMIN_ROLES, ORGANISER_ROLES
 from talent.selectors.access import Scope, scope_for, user_roles
 from talent.selectors.certification import held_certificates
@@ -157,6 +158,7 @@ __all__ = [
     # admin building blocks
     "ChangeFormatter",
     "ComputedReportView",
+    "DashboardPanel",
     "EvaluationForm",
     "ScopedModelViewSet",
     "error_text",

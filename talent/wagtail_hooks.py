@@ -2,27 +2,17 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from .models import CertificationTarget, GradeChange, RegistrationPeriod
 from .panels import CertificationPanel
 from .viewsets.certification import (
-    CEHourViewSet,
     CertificateImportView,
-    CertificateViewSet,
-    CertificationTargetViewSet,
-    ExamAttemptViewSet,
     ExamImportView,
-    RegistrationPeriodViewSet,
 )
 from .viewsets.history import register_actions
 from .viewsets.ladder import (
-    AnnualAssessmentViewSet,
     AssessmentImportView,
-    GradeChangeViewSet,
-    GradeViewSet,
-    PostViewSet,
-    PromotionReviewViewSet,
+    CertificationViewSetGroup,
 )
 from .viewsets.people import RosterImportView, TalentViewSetGroup
 from .viewsets.placements import PlacementViewSetGroup
@@ -58,24 +48,6 @@ ACTIONS = {
 @hooks.register("register_log_actions")
 def register_talent_actions(actions):
     register_actions(actions, ACTIONS)
-
-
-class CertificationViewSetGroup(ModelViewSetGroup):
-    menu_label = _("持证与晋级")
-    menu_icon = "doc-full"
-    menu_order = 210
-    items = (
-        CertificateViewSet,
-        ExamAttemptViewSet,
-        CertificationTargetViewSet,
-        CEHourViewSet,
-        RegistrationPeriodViewSet,
-        AnnualAssessmentViewSet,
-        GradeChangeViewSet,
-        PromotionReviewViewSet,
-        PostViewSet,
-        GradeViewSet,
-    )
 
 
 @hooks.register("register_admin_viewset")
@@ -181,5 +153,4 @@ def ce_pace_menu_item():
 
 @hooks.register("construct_homepage_panels")
 def add_certification_panel(request, panels):
-    if request.user.has_perm("talent.view_certificationtarget"):
-        panels.append(CertificationPanel(request))
+    CertificationPanel.add_to(request, panels)

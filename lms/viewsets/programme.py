@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
@@ -18,7 +19,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from talent import api as talent
-from talent.api import ScopedModelViewSet, xlsx_response
+from talent.api import ComputedReportView, ScopedModelViewSet, xlsx_response
 
 from ..models import Cohort, Programme, Stage, Tier
 from ..permissions import organiser_scope, require_organiser
@@ -137,12 +138,21 @@ def _cohort_in_scope(request, pk: int) -> Cohort:
     return cohort
 
 
-class CohortReportView(WagtailAdminTemplateMixin, TemplateView):
+class CohortReportView(ComputedReportView):
+    """班级进度: every member's stage and what they still lack, with .xlsx export."""
+
     header_icon = "table"
-    template_name = "lms/admin/cohort_progress.html"
+    results_template_name = "lms/admin/cohort_progress.html"
+
+    def setup(self, request, *args, pk: int, **kwargs):
+        super().setup(request, *args, pk=pk, **kwargs)
+        self.cohort = _cohort_in_scope(request, pk)
 
     def get_page_title(self):
         return _("班级进度：%(name)s") % {"name": self.cohort.name}
+
+    def get_index_url(self):
+        return self.request.path
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
@@ -150,18 +160,25 @@ class CohortReportView(WagtailAdminTemplateMixin, TemplateView):
             {"url": "", "label": self.get_page_title()},
         ]
 
-    def get(self, request, pk: int):
-        self.cohort = _cohort_in_scope(request, pk)
-        progress = cohort_progress(self.cohort)
-        if request.GET.get("export") == "xlsx":
-            return self.export(progress)
-        return self.render_to_response(
-            self.get_context_data(
-                cohort=self.cohort, progress=progress, summary=summarise(progress)
-            )
+    def get_filename(self):
+        return f"cohort-{self.cohort.pk}-progress"
+
+    @cached_property
+    def rows(self):
+        return cohort_progress(self.cohort)
+
+    def get_filtered_queryset(self):
+        return self.rows
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            cohort=self.cohort, progress=self.rows, summary=summarise(self.rows), **kwargs
         )
 
-    def export(self, progress):
+    def as_spreadsheet(self, rows, spreadsheet_format):
+        if spreadsheet_format != self.FORMAT_XLSX:
+            raise Http404
+        progress = self.rows
         stages = progress[0].stages if progress else []
         headings = (
             [
@@ -174,41 +191,54 @@ class CohortReportView(WagtailAdminTemplateMixin, TemplateView):
             + [f"{sp.stage.get_kind_display()}（%）" for sp in stages]
             + [str(_("尚缺"))]
         )
-        rows = (
+        lines = (
             [m.person.staff_no, m.person.name, m.person.unit.name, m.stage_label, m.percent]
             + [sp.percent for sp in m.stages]
             + ["；".join(m.missing)]
             for m in progress
         )
         return xlsx_response(
-            f"cohort-{self.cohort.pk}-progress",
-            [(str(_("班级进度")), headings, rows)],
+            self.get_filename(),
+            [(str(_("班级进度")), headings, lines)],
             widths={3: 24, len(headings): 60},
         )
 
 
 class CohortExamReportView(CohortReportView):
-    template_name = "lms/admin/cohort_exams.html"
+    """班级模考: weak topics and each member's mock-exam results, with .xlsx export."""
+
+    results_template_name = "lms/admin/cohort_exams.html"
 
     def get_page_title(self):
         return _("班级模考：%(name)s") % {"name": self.cohort.name}
 
-    def get(self, request, pk: int):
-        self.cohort = _cohort_in_scope(request, pk)
-        report = cohort_exam_report(self.cohort)
-        if request.GET.get("export") == "xlsx":
-            headings = [
-                str(_("工号")),
-                str(_("姓名")),
-                str(_("模考次数")),
-                str(_("最高分")),
-                str(_("平均分")),
-            ]
-            rows = ([r.staff_no, r.name, r.attempts, r.best, r.average] for r in report["rows"])
-            return xlsx_response(
-                f"cohort-{self.cohort.pk}-exams", [(str(_("模考成绩")), headings, rows)]
-            )
-        return self.render_to_response(self.get_context_data(cohort=self.cohort, **report))
+    def get_filename(self):
+        return f"cohort-{self.cohort.pk}-exams"
+
+    @cached_property
+    def report(self):
+        return cohort_exam_report(self.cohort)
+
+    def get_filtered_queryset(self):
+        return self.report["rows"]
+
+    def get_context_data(self, **kwargs):
+        return ComputedReportView.get_context_data(
+            self, cohort=self.cohort, **self.report, **kwargs
+        )
+
+    def as_spreadsheet(self, rows, spreadsheet_format):
+        if spreadsheet_format != self.FORMAT_XLSX:
+            raise Http404
+        headings = [
+            str(_("工号")),
+            str(_("姓名")),
+            str(_("模考次数")),
+            str(_("最高分")),
+            str(_("平均分")),
+        ]
+        lines = ([r.staff_no, r.name, r.attempts, r.best, r.average] for r in self.report["rows"])
+        return xlsx_response(self.get_filename(), [(str(_("模考成绩")), headings, lines)])
 
 
 class AddMembersForm(forms.Form):
@@ -365,7 +395,7 @@ class CohortViewSet(ScopedModelViewSet):
 class LearningViewSetGroup(ModelViewSetGroup):
     menu_label = _("学习与培养")
     menu_icon = "doc-full-inverse"
-    menu_order = 210
+    menu_order = 230
     items = (
         CohortViewSet,
         ProgrammeViewSet,

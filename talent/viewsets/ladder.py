@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from talent.imports import ladder as ladder_imports
 from talent.models import AnnualAssessment, Grade, GradeChange, Post, PromotionReview
@@ -17,9 +17,14 @@ from talent.selectors import ladder
 from talent.services import ladder as ladder_services
 
 from .certification import (
+    CEHourViewSet,
+    CertificateViewSet,
+    CertificationTargetViewSet,
+    ExamAttemptViewSet,
     PersonIndexMixin,
     ReadOnlyDeleteView,
     ReadOnlyEditView,
+    RegistrationPeriodViewSet,
     SubtreeFilterSet,
 )
 from .feedback import flash_error
@@ -313,3 +318,21 @@ class AssessmentImportView(SpreadsheetImportView):
     parent_crumb = ("talent_assessment:index", _("年度考核"))
     spec_factory = ladder_imports.assessment_spec
     apply_rows = ladder_imports.apply_assessments
+
+
+class CertificationViewSetGroup(ModelViewSetGroup):
+    menu_label = _("持证与晋级")
+    menu_icon = "doc-full"
+    menu_order = 210
+    items = (
+        CertificateViewSet,
+        ExamAttemptViewSet,
+        CertificationTargetViewSet,
+        CEHourViewSet,
+        RegistrationPeriodViewSet,
+        AnnualAssessmentViewSet,
+        GradeChangeViewSet,
+        PromotionReviewViewSet,
+        PostViewSet,
+        GradeViewSet,
+    )

@@ -269,5 +269,5 @@ def decide(request, pk: int):
 class PlacementViewSetGroup(ModelViewSetGroup):
     menu_label = gettext_lazy("实习与轮岗")
     menu_icon = "date"
-    menu_order = 210
+    menu_order = 220
     items = (PlacementViewSet, RotationPlanViewSet, PracticeBaseViewSet, UniversityViewSet)

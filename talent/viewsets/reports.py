@@ -32,7 +32,7 @@ class ComputedReportView(ReportView):
 
     template_name = "talent/reports/report.html"
     paginate_by = None
-    form_class: type[forms.Form]
+    form_class: type[forms.Form] | None = None
 
     @cached_property
     def scope(self):
@@ -40,6 +40,8 @@ class ComputedReportView(ReportView):
 
     @cached_property
     def form(self):
+        if self.form_class is None:  # a report of one object, without filters
+            return forms.Form()
         return self.form_class(self.request.GET or None, scope=self.scope)
 
     @cached_property
