@@ -11,6 +11,12 @@ that baseline (goal >= 0.5), the p99 latency, and exits non-zero on any error.
 STORM_CLIENTS / STORM_SESSIONS / STORM_WORKERS / STORM_THREADS / STORM_ROUNDS change the load;
 ``STORM_CLIENTS=1 STORM_SESSIONS=200`` measures the per-request cost without
 any contention, which separates CPU cost from SQLite lock waits.
+
+Each phone has its own device cookie and its tickets are bound to it and to
+its user (issue 14), as a real scan makes them. ``STORM_DATABASE_URL`` runs
+the storm against another database, e.g. a throwaway PostgreSQL:
+``STORM_CLIENTS=300 STORM_SESSIONS=1 STORM_ROUNDS=1`` is the one-session storm
+of 300 distinct people, which must write exactly 300 rows.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ ROUNDS = int(os.environ.get("STORM_ROUNDS", "5"))
 WORKERS = int(os.environ.get("STORM_WORKERS", "2"))  # one per CPU on the 2-CPU runners
 THREADS = int(os.environ.get("STORM_THREADS", "4"))  # a thread waiting on SQLite's lock yields
 GOAL = 0.5
+DEVICE_COOKIE = "academy_device"  # lms.services.checkin.DEVICE_COOKIE (imported after setup)
 
 TMP = Path(tempfile.mkdtemp(prefix="checkin-storm-"))
 (TMP / "bench_settings.py").write_text(
@@ -65,7 +72,7 @@ ENV = {
     "DJANGO_SETTINGS_MODULE": "bench_settings",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "127.0.0.1",
-    "DATABASE_URL": f"sqlite:///{TMP / 'bench.sqlite3'}",
+    "DATABASE_URL": os.environ.get("STORM_DATABASE_URL") or f"sqlite:///{TMP / 'bench.sqlite3'}",
     "SECURE_SSL_REDIRECT": "false",
     "PYTHONPATH": os.pathsep.join([str(TMP), str(ROOT)]),
 }
@@ -112,9 +119,9 @@ def prepare():
         for i in range(SESSIONS * ROUNDS)
     ]
     window = current_window()
-    urls = [reverse("lms:checkin_confirm", args=[s.pk, ticket_for(s, window)]) for s in sessions]
-    urls = [urls[r * SESSIONS : (r + 1) * SESSIONS] for r in range(ROUNDS)]
     cookies = []
+    devices = []
+    urls = []  # urls[client][round] -> that phone's tickets for the round's sessions
     for i in range(CLIENTS):
         user = UserFactory(username=f"phone{i}")
         Person.objects.create(
@@ -123,10 +130,20 @@ def prepare():
         client = Client()
         client.force_login(user)
         cookies.append(client.cookies["sessionid"].value)
+        device = f"bench-device-{i:06d}"
+        devices.append(device)
+        mine = [
+            reverse(
+                "lms:checkin_confirm",
+                args=[s.pk, ticket_for(s, window, device=device, user_id=user.pk)],
+            )
+            for s in sessions
+        ]
+        urls.append([mine[r * SESSIONS : (r + 1) * SESSIONS] for r in range(ROUNDS)])
     from django.db import connections
 
     connections.close_all()
-    return urls, cookies
+    return urls, cookies, devices
 
 
 def request(port, method, path, headers=None, body=None):
@@ -185,7 +202,7 @@ def p99(values: list[float]) -> float:
 
 
 def main() -> int:
-    urls, cookies = prepare()
+    urls, cookies, devices = prepare()
     port = free_port()
     server = subprocess.Popen(
         [
@@ -224,7 +241,10 @@ def main() -> int:
 
         def warm(i, latencies, errors):
             status, set_cookie, body = request(
-                port, "GET", urls[0][0], {"Cookie": f"sessionid={cookies[i]}"}
+                port,
+                "GET",
+                urls[i][0][0],
+                {"Cookie": f"sessionid={cookies[i]}; {DEVICE_COOKIE}={devices[i]}"},
             )
             cookie = re.search(r"csrftoken=([^;]+)", set_cookie)
             token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
@@ -238,14 +258,15 @@ def main() -> int:
             print("warm-up failed:", errors[:3])
             return 1
 
-        def storm(round_urls):
+        def storm(r):
             def work(i, latencies, errors):
                 cookie, token = csrf[i]
                 headers = {
-                    "Cookie": f"sessionid={cookies[i]}; csrftoken={cookie}",
+                    "Cookie": f"sessionid={cookies[i]}; csrftoken={cookie};"
+                    f" {DEVICE_COOKIE}={devices[i]}",
                     "Content-Type": "application/x-www-form-urlencoded",
                 }
-                for url in round_urls:
+                for url in urls[i][r]:
                     began = time.perf_counter()
                     status, _, body = request(
                         port, "POST", url, headers, f"csrfmiddlewaretoken={token}"
@@ -269,7 +290,7 @@ def main() -> int:
             return work
 
         kinds = {
-            "storm": lambda r: storm(urls[r]),
+            "storm": lambda r: storm(r),
             "base": lambda r: baseline("/bench/ping", True),
             "health": lambda r: baseline("/healthz", False),
         }

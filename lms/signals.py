@@ -13,3 +13,5 @@ def keep_salon_defaults(sender, **kwargs):
     from .migrations import _defaults
 
     _defaults.seed(apps)
+    _defaults.seed_checkin_rules(apps)
+    _defaults.seed_reminder_schedule(apps)

@@ -3,6 +3,7 @@
 from talent import api as talent
 
 from .services.salons import draft_next_salon
+from .services.signup import remind_sign_ups
 
 
 def draft_next_salons() -> list[int]:
@@ -17,3 +18,8 @@ def draft_next_salons() -> list[int]:
             if created:
                 drafted.append(salon.pk)
     return drafted
+
+
+def remind_tomorrows_sign_ups() -> int:
+    """Remind everyone signed up for tomorrow's events (daily; once per person per event)."""
+    return remind_sign_ups()

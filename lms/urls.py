@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import cases, checkin, exams, learning, practice, salons
+from .views import cases, checkin, exams, learning, practice, salons, signup
 
 app_name = "lms"
 urlpatterns = [
@@ -31,9 +31,16 @@ urlpatterns = [
     path("sessions/<int:pk>/", checkin.session_detail, name="session_detail"),
     path("sessions/<int:pk>/projector/", checkin.projector, name="session_projector"),
     path("sessions/<int:pk>/live/", checkin.live, name="session_live"),
+    path("sessions/<int:pk>/roster/", checkin.roster, name="session_roster"),
     path("sessions/<int:pk>/close/", checkin.close, name="session_close"),
+    path("sessions/<int:pk>/open-early/", checkin.open_early, name="session_open_early"),
     path("sessions/<int:pk>/attendance.xlsx", checkin.export_attendance, name="session_export"),
+    # sign-up 报名 for salons and classes
+    path("events/<int:pk>/", signup.session_signup, name="session_signup"),
+    path("events/<int:pk>/sign-up/", signup.sign_up, name="signup"),
+    path("events/<int:pk>/cancel/", signup.cancel, name="signup_cancel"),
     # the QR target (short, so the code stays coarse) and the confirm step
+    path("c/", checkin.enter_code, name="checkin_code"),
     path("c/<int:pk>/", checkin.scan, name="checkin_scan"),
     path("c/<int:pk>/out/", checkin.check_out, name="checkin_out"),
     path("c/<int:pk>/<str:ticket>/", checkin.confirm, name="checkin_confirm"),

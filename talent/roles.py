@@ -29,6 +29,17 @@ PLACEMENT_COORDINATION = [
     ("talent", "rotationplan", ["add", "view"]),
 ]
 
+# Organisers and district admins run classes 课堂 and salons, with sign-up 报名.
+# lms models are named by label only: talent never imports lms.
+EVENT_ORGANISING = [
+    ("lms", "checkinsession", ["add", "change", "view"]),
+    ("lms", "signup", ["view"]),
+    ("lms", "salon", ["add", "change", "view"]),
+    ("lms", "roadshowslot", ["add", "change", "view", "delete"]),
+    ("lms", "salontheme", ["add", "change", "view"]),
+    ("lms", "rubriccriterion", ["add", "change", "view"]),
+]
+
 # role -> [(app_label, model, [actions])]
 ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
     Role.LEARNER: [],
@@ -50,11 +61,7 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
         ("talent", "orgunit", ["view"]),
         ("talent", "person", ["view"]),
         *PLACEMENT_COORDINATION,
-        ("lms", "checkinsession", ["view"]),
-        ("lms", "salon", ["add", "change", "view"]),
-        ("lms", "roadshowslot", ["add", "change", "view", "delete"]),
-        ("lms", "salontheme", ["add", "change", "view"]),
-        ("lms", "rubriccriterion", ["add", "change", "view"]),
+        *EVENT_ORGANISING,
         # lms models are named by label only: talent never imports lms.
         ("lms", "programme", ["add", "change", "view"]),
         ("lms", "tier", ["add", "change", "view"]),
@@ -73,11 +80,7 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
         *PLACEMENT_COORDINATION,
         ("lms", "mentorship", ["add", "view"]),
         ("lms", "practicelog", ["view"]),
-        ("lms", "checkinsession", ["view"]),
-        ("lms", "salon", ["add", "change", "view"]),
-        ("lms", "roadshowslot", ["add", "change", "view", "delete"]),
-        ("lms", "salontheme", ["add", "change", "view"]),
-        ("lms", "rubriccriterion", ["add", "change", "view"]),
+        *EVENT_ORGANISING,
         *HR_RECORDS,
         ("talent", "post", ["add", "change", "view"]),
         ("talent", "grade", ["add", "change", "view"]),

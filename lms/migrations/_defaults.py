@@ -47,3 +47,39 @@ def seed(apps, schema_editor=None):
             "next_run": first,
         },
     )
+
+
+def seed_checkin_rules(apps, schema_editor=None):
+    """One editable check-in and hours rule per session kind (issue 14 defaults:
+    open 30 min before the start, close 15 min after the end, nearest 0.5 h,
+    no credit below half the planned length)."""
+    CheckInRule = apps.get_model("lms", "CheckInRule")
+    for kind in ("salon", "class", "mentor_session", "placement_shift"):
+        CheckInRule.objects.get_or_create(kind=kind)
+
+
+REMINDER_SCHEDULE_NAME = "lms.remind_tomorrows_sign_ups"
+
+
+def seed_reminder_schedule(apps, schema_editor=None):
+    """Daily at 09:00 Asia/Shanghai: remind the people signed up for tomorrow's
+    events (the task reminds each person once per event, however often it runs)."""
+    Schedule = apps.get_model("django_q", "Schedule")
+    tz = ZoneInfo("Asia/Shanghai")
+    now = datetime.datetime.now(tz)
+    first = now.replace(hour=9, minute=0, second=0, microsecond=0)
+    if first <= now:
+        first += datetime.timedelta(days=1)
+    Schedule.objects.get_or_create(
+        name=REMINDER_SCHEDULE_NAME,
+        defaults={
+            "func": "lms.tasks.remind_tomorrows_sign_ups",
+            "schedule_type": "D",
+            "repeats": -1,
+            "next_run": first,
+        },
+    )
+
+
+def unseed_reminder_schedule(apps, schema_editor=None):
+    apps.get_model("django_q", "Schedule").objects.filter(name=REMINDER_SCHEDULE_NAME).delete()

@@ -1,6 +1,6 @@
 # Each sub-domain has its own module; import its models here.
 from .cases import CaseCriterion, CaseCriterionScore, CaseSubmission, CaseTask, SubmissionStatus
-from .checkin import CheckIn, CheckInSession, SessionKind, SessionStatus
+from .checkin import CheckIn, CheckInRule, CheckInSession, Rounding, SessionKind, SessionStatus
 from .courses import (
     CourseFormat,
     CourseIndexPage,
@@ -45,6 +45,7 @@ from .salons import (
     SalonStatus,
     SalonTheme,
 )
+from .signup import SignUp, SignUpStatus
 
 __all__ = [
     "AttemptAnswer",
@@ -53,6 +54,7 @@ __all__ = [
     "CaseSubmission",
     "CaseTask",
     "CheckIn",
+    "CheckInRule",
     "CheckInSession",
     "Cohort",
     "CohortKind",
@@ -82,9 +84,12 @@ __all__ = [
     "SalonCalendarPage",
     "SalonStatus",
     "SalonTheme",
+    "Rounding",
     "SessionKind",
     "SessionStatus",
     "SignMethod",
+    "SignUp",
+    "SignUpStatus",
     "SignedLogError",
     "Stage",
     "StageKind",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
@@ -30,6 +32,78 @@ class SessionStatus(models.TextChoices):
     CLOSED = "closed", _("已结束")
 
 
+class Rounding(models.TextChoices):
+    NEAREST = "nearest", _("四舍五入")
+    DOWN = "down", _("向下取整")
+
+
+DEFAULT_LEAD_MINUTES = 30
+DEFAULT_GRACE_MINUTES = 15
+
+
+class CheckInRule(models.Model):
+    """How a kind of session checks in and credits hours 签到与学时规则, as data.
+
+    The window (lead time before the planned start, grace after the planned
+    end) is copied onto each session when it opens, so the scan path reads it
+    from the session row; rounding and the minimum share apply at close.
+    """
+
+    kind = models.CharField(_("类型"), max_length=20, choices=SessionKind.choices, unique=True)
+    lead_minutes = models.PositiveSmallIntegerField(
+        _("开始前可签到（分钟）"), default=DEFAULT_LEAD_MINUTES
+    )
+    grace_minutes = models.PositiveSmallIntegerField(
+        _("结束后可签到（分钟）"), default=DEFAULT_GRACE_MINUTES
+    )
+    rounding_step = models.DecimalField(
+        _("学时取整单位（小时）"), max_digits=3, decimal_places=1, default=Decimal("0.5")
+    )
+    rounding = models.CharField(
+        _("取整方式"), max_length=10, choices=Rounding.choices, default=Rounding.NEAREST
+    )
+    min_share_percent = models.PositiveSmallIntegerField(
+        _("最低出席比例（%）"),
+        default=50,
+        help_text=_("出席时长低于计划时长的这一比例时，不计学时。"),
+    )
+
+    class Meta:
+        verbose_name = _("签到与学时规则")
+        verbose_name_plural = _("签到与学时规则")
+        ordering = ["kind"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rounding_step__gt=0), name="rule_step_positive"),
+            models.CheckConstraint(
+                condition=Q(min_share_percent__lte=100), name="rule_share_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+    @classmethod
+    def for_kind(cls, kind: str) -> CheckInRule:
+        """The stored rule of a kind, or the defaults when none is stored."""
+        return cls.objects.filter(kind=kind).first() or cls(kind=kind)
+
+    def round(self, hours: Decimal) -> Decimal:
+        mode = ROUND_FLOOR if self.rounding == Rounding.DOWN else ROUND_HALF_UP
+        step = Decimal(self.rounding_step)
+        return (hours / step).quantize(Decimal(1), rounding=mode) * step
+
+    def credit(self, *, planned: Decimal, attended: Decimal, full_credit: Decimal) -> Decimal:
+        """Hours credited for ``attended`` of ``planned`` hours, where attending it
+        all earns ``full_credit``: nothing below the minimum share, else the share
+        of the full credit, rounded, never more than the full credit."""
+        if planned <= 0:
+            return Decimal(0)
+        share = min(attended / planned, Decimal(1))
+        if share * 100 < self.min_share_percent or share <= 0:
+            return Decimal(0)
+        return min(self.round(full_credit * share), full_credit)
+
+
 class CheckInSession(models.Model):
     """One event people check in to by scanning a rotating QR code.
 
@@ -55,6 +129,17 @@ class CheckInSession(models.Model):
     planned_end = models.DateTimeField(_("计划结束"))
     expected = models.ManyToManyField(
         "talent.Person", verbose_name=_("应到人员"), blank=True, related_name="expected_sessions"
+    )
+    lead_minutes = models.PositiveSmallIntegerField(
+        _("开始前可签到（分钟）"), default=DEFAULT_LEAD_MINUTES
+    )
+    grace_minutes = models.PositiveSmallIntegerField(
+        _("结束后可签到（分钟）"), default=DEFAULT_GRACE_MINUTES
+    )
+    opened_early_at = models.DateTimeField(_("提前开放签到时间"), null=True, blank=True)
+    signup_enabled = models.BooleanField(_("开放报名"), default=False)
+    capacity = models.PositiveIntegerField(
+        _("报名名额"), null=True, blank=True, help_text=_("留空表示不限名额。")
     )
     secret = models.CharField(max_length=64, default=new_secret, editable=False)
     status = models.CharField(
@@ -90,6 +175,25 @@ class CheckInSession(models.Model):
     def produces_practice_logs(self) -> bool:
         return self.kind in PRACTICE_KINDS
 
+    @property
+    def checkin_opens_at(self) -> datetime.datetime:
+        """Lead time before the planned start, or earlier if the owner opened early."""
+        opens = self.planned_start - datetime.timedelta(minutes=self.lead_minutes)
+        if self.opened_early_at is not None and self.opened_early_at < opens:
+            return self.opened_early_at
+        return opens
+
+    @property
+    def checkin_closes_at(self) -> datetime.datetime:
+        return self.planned_end + datetime.timedelta(minutes=self.grace_minutes)
+
+    def accepts_scans(self, at: datetime.datetime) -> bool:
+        return self.is_open and self.checkin_opens_at <= at <= self.checkin_closes_at
+
+    @property
+    def planned_hours(self) -> Decimal:
+        return Decimal((self.planned_end - self.planned_start).total_seconds()) / 3600
+
 
 class CheckIn(models.Model):
     """A person present at a session. Once per person per session, by constraint."""
@@ -105,6 +209,8 @@ class CheckIn(models.Model):
     )
     checked_in_at = models.DateTimeField(_("签到时间"))
     checked_out_at = models.DateTimeField(_("签退时间"), null=True, blank=True)
+    # The scanning browser's device cookie: one device checks in one person per session.
+    device = models.CharField(_("签到设备"), max_length=40, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("签到记录")
@@ -112,6 +218,7 @@ class CheckIn(models.Model):
         ordering = ["checked_in_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["session", "person"], name="check_in_once"),
+            models.UniqueConstraint(fields=["session", "device"], name="check_in_once_per_device"),
             models.CheckConstraint(
                 condition=Q(checked_out_at__isnull=True)
                 | Q(checked_out_at__gte=models.F("checked_in_at")),
@@ -121,3 +228,12 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person.name} @ {self.session.title}"
+
+    def attended_hours(self, *, closed_at: datetime.datetime) -> Decimal:
+        """From check-in (or the planned start, if earlier) to check-out, or to the
+        close or planned end when there is none; never past the planned end."""
+        session = self.session
+        start = max(self.checked_in_at, session.planned_start)
+        end = min(self.checked_out_at or closed_at, closed_at, session.planned_end)
+        seconds = max((end - start).total_seconds(), 0)
+        return Decimal(seconds) / 3600

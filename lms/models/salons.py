@@ -60,6 +60,9 @@ class Salon(models.Model):
         blank=True,
         related_name="+",
     )
+    capacity = models.PositiveIntegerField(
+        _("报名名额"), null=True, blank=True, help_text=_("留空表示不限名额。")
+    )
     ce_hours = models.DecimalField(_("继续教育学时"), max_digits=4, decimal_places=1, default=3)
     status = models.CharField(
         _("状态"), max_length=10, choices=SalonStatus.choices, default=SalonStatus.DRAFT
@@ -75,6 +78,7 @@ class Salon(models.Model):
         blank=True,
         related_name="salon",
     )
+    scoring_closed_at = models.DateTimeField(_("评分截止时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -91,6 +95,14 @@ class Salon(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def scoring_closed(self) -> bool:
+        return self.scoring_closed_at is not None
+
+    def scoring_open(self, at) -> bool:
+        """Judges score from the salon's start until the organiser closes scoring."""
+        return at >= self.starts_at and not self.scoring_closed
 
 
 class RoadshowSlot(models.Model):

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, QuerySet
 
-from lms.models import CheckIn, CheckInSession, SessionStatus
+from lms.models import (
+    CheckIn,
+    CheckInRule,
+    CheckInSession,
+    SessionStatus,
+    SignUp,
+    SignUpStatus,
+)
 from talent import api as talent
 
 
@@ -63,6 +72,7 @@ class AttendanceRow:
     person: talent.Person
     check_in: CheckIn | None
     expected: bool
+    registered: bool = False  # signed up (报名) and holding a place
 
     @property
     def present(self) -> bool:
@@ -70,15 +80,72 @@ class AttendanceRow:
 
 
 def attendance(session: CheckInSession) -> list[AttendanceRow]:
-    """Everyone expected or present, absentees first, in two queries."""
+    """Everyone expected, signed up or present, absentees first, in three queries.
+    A person who holds a sign-up place is expected."""
     present = {row.person_id: row for row in check_ins(session)}
-    expected = list(session.expected.select_related("unit").order_by("staff_no"))
-    expected_ids = {p.pk for p in expected}
-    rows = [AttendanceRow(p, present.get(p.pk), True) for p in expected]
+    expected = {p.pk: p for p in session.expected.select_related("unit")}
+    registered = {
+        row.person_id: row.person
+        for row in SignUp.objects.filter(
+            session=session, status=SignUpStatus.REGISTERED
+        ).select_related("person__unit")
+    }
+    people = {**registered, **expected}
+    rows = [
+        AttendanceRow(p, present.get(pk), True, registered=pk in registered)
+        for pk, p in people.items()
+    ]
     rows += [
         AttendanceRow(row.person, row, False)
-        for row in sorted(present.values(), key=lambda r: r.person.staff_no)
-        if row.person_id not in expected_ids
+        for row in present.values()
+        if row.person_id not in people
     ]
     rows.sort(key=lambda r: (r.present, r.person.staff_no))
     return rows
+
+
+@dataclass(frozen=True)
+class ClosingRow:
+    """What closing a session credits one check-in: the close screen's preview
+    and ``close_session`` read the same rows."""
+
+    check_in: CheckIn
+    attended: Decimal  # hours attended, unrounded
+    credited: Decimal | None  # hours written at close; None when the kind credits nothing
+
+    @property
+    def attended_minutes(self) -> int:
+        return int(self.attended * 60)
+
+
+def closing_rows(
+    session: CheckInSession, *, closed_at: datetime.datetime, unsigned_only: bool = False
+) -> list[ClosingRow]:
+    """Each check-in's attended and credited hours if the session closed at
+    ``closed_at``: practice hours for mentor and placement sessions, the salon's
+    continuing-education hours in proportion for a salon, nothing for a class."""
+    rule = CheckInRule.for_kind(session.kind)
+    salon = getattr(session, "salon", None)
+    planned = session.planned_hours
+    if session.produces_practice_logs:
+        full_credit = planned
+    elif salon is not None and salon.ce_hours > 0:
+        full_credit = Decimal(salon.ce_hours)
+    else:
+        full_credit = None
+    rows = CheckIn.objects.filter(session=session).select_related("person__unit")
+    if unsigned_only:
+        rows = rows.filter(practice_log__isnull=True)
+    result = []
+    for row in rows.order_by("checked_in_at", "id"):
+        row.session = session
+        attended = row.attended_hours(closed_at=closed_at)
+        credited = None
+        if full_credit is not None:
+            credited = rule.credit(planned=planned, attended=attended, full_credit=full_credit)
+        result.append(ClosingRow(row, attended, credited))
+    return result
+
+
+def rule_for(session: CheckInSession) -> CheckInRule:
+    return CheckInRule.for_kind(session.kind)

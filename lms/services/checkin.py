@@ -6,6 +6,12 @@ The current and the previous window are accepted, nothing older, so a photo
 of the projector is useless after at most two windows. Scanning exchanges the
 token for a short-lived *ticket* (signed with the same secret) that survives
 a login; the ticket, not the token, is what the confirm form posts.
+
+A ticket is bound to the scanning browser's device cookie and, when the scan
+was made logged in, to that user: a forwarded link checks nobody in (ADR 0010).
+Scans count only inside the session's window: ``lead_minutes`` before the
+planned start (or since the owner opened early) to ``grace_minutes`` after the
+planned end, and only while the session is open.
 """
 
 from __future__ import annotations
@@ -13,17 +19,18 @@ from __future__ import annotations
 import datetime
 import time
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from lms.models import (
     CheckIn,
+    CheckInRule,
     CheckInSession,
     LogStatus,
     Mentorship,
@@ -32,6 +39,7 @@ from lms.models import (
     SessionStatus,
     SignMethod,
 )
+from lms.selectors.checkin import closing_rows
 from talent import api as talent
 
 from .practice import after_signing
@@ -40,6 +48,9 @@ WINDOW_SECONDS = 10
 TICKET_MAX_AGE = 180  # seconds a scan stays valid while the person logs in
 _TOKEN_SALT = "lms.checkin.qr"
 _TICKET_SALT = "lms.checkin.ticket"
+_CODE_SALT = "lms.checkin.code"
+CODE_DIGITS = 6
+DEVICE_COOKIE = "academy_device"
 
 
 class CheckInRefused(ValidationError):
@@ -48,6 +59,10 @@ class CheckInRefused(ValidationError):
 
 def _forged() -> CheckInRefused:
     return CheckInRefused(_("二维码无效，请扫描现场大屏上的签到二维码。"), code="forged")
+
+
+def format_local(moment: datetime.datetime) -> str:
+    return date_format(timezone.localtime(moment), "Y-m-d H:i")
 
 
 # Tokens ---------------------------------------------------------------------
@@ -81,15 +96,74 @@ def verify_token(session: CheckInSession, token: str, *, now: float | None = Non
         raise _forged()
     if window < now_window - 1:
         raise CheckInRefused(_("二维码已过期，请重新扫描大屏上最新的二维码。"), code="expired")
-    _require_open(session)
+    require_accepting(session, _moment(now))
     return window
 
 
-def ticket_for(session: CheckInSession, window: int) -> str:
-    return signing.dumps({"s": session.pk, "w": window}, key=session.secret, salt=_TICKET_SALT)
+def _moment(now: float | None) -> datetime.datetime:
+    if now is None:
+        return timezone.now()
+    return datetime.datetime.fromtimestamp(now, tz=datetime.UTC)
 
 
-def verify_ticket(session: CheckInSession, ticket: str) -> None:
+def code_for(
+    session: CheckInSession, *, now: float | None = None, window: int | None = None
+) -> str:
+    """The short code shown beside the QR, rotating with it, for phones that cannot scan."""
+    window = current_window(now) if window is None else window
+    mac = salted_hmac(
+        _CODE_SALT, f"{session.pk}:{window}", secret=session.secret, algorithm="sha256"
+    ).hexdigest()
+    return f"{int(mac[:12], 16) % 10**CODE_DIGITS:0{CODE_DIGITS}d}"
+
+
+def verify_code(code: str, *, now: float | None = None) -> tuple[CheckInSession, int]:
+    """The session whose projector shows ``code`` now (or a window ago), and that window.
+
+    Only sessions taking scans right now are candidates, a handful at a time,
+    so the code can stay short; a wrong or stale code says so and finds nothing.
+    """
+    code = "".join(ch for ch in (code or "") if ch.isdigit())
+    moment = _moment(now)
+    window = current_window(now)
+    if len(code) == CODE_DIGITS:
+        candidates = CheckInSession.objects.filter(
+            status=SessionStatus.OPEN, planned_end__gte=moment - datetime.timedelta(days=1)
+        ).select_related("unit")
+        for session in candidates:
+            if not session.accepts_scans(moment):
+                continue
+            for candidate in (window, window - 1):
+                if constant_time_compare(code, code_for(session, window=candidate)):
+                    return session, candidate
+    raise CheckInRefused(
+        _("签到码不正确或已过期，请输入大屏上最新的 6 位签到码。"), code="bad_code"
+    )
+
+
+def ticket_for(
+    session: CheckInSession, window: int, *, device: str, user_id: int | None = None
+) -> str:
+    """A scan's ticket, bound to the scanning browser (and user, if logged in)."""
+    data = {"s": session.pk, "w": window, "d": device}
+    if user_id is not None:
+        data["u"] = user_id
+    return signing.dumps(data, key=session.secret, salt=_TICKET_SALT)
+
+
+def _forwarded() -> CheckInRefused:
+    return CheckInRefused(
+        _(
+            "这个签到链接是在另一部手机上扫码生成的，转发的链接不能签到。"
+            "请用您自己的手机扫描现场大屏上的二维码。"
+        ),
+        code="forwarded",
+    )
+
+
+def verify_ticket(session: CheckInSession, ticket: str, *, device: str, user_id: int) -> None:
+    """Refuse a ticket that is forged, stale, of another session, or forwarded:
+    minted for another browser, or for another logged-in user."""
     try:
         data = signing.loads(ticket, key=session.secret, salt=_TICKET_SALT, max_age=TICKET_MAX_AGE)
     except signing.SignatureExpired:
@@ -102,12 +176,35 @@ def verify_ticket(session: CheckInSession, ticket: str) -> None:
         ) from None
     if data.get("s") != session.pk:
         raise _forged()
-    _require_open(session)
+    if not device or not constant_time_compare(str(data.get("d", "")), device):
+        raise _forwarded()
+    if "u" in data and data["u"] != user_id:
+        raise _forwarded()
+    require_accepting(session, timezone.now())
 
 
 def _require_open(session: CheckInSession) -> None:
     if session.status != SessionStatus.OPEN:
         raise CheckInRefused(_("本次签到已结束。"), code="closed")
+
+
+def require_accepting(session: CheckInSession, at: datetime.datetime) -> None:
+    """Refuse a scan outside the session's window, saying when it opens or closed."""
+    _require_open(session)
+    if at < session.checkin_opens_at:
+        raise CheckInRefused(
+            _("签到尚未开始：活动于 %(start)s 开始，签到于 %(opens)s 开放。")
+            % {
+                "start": format_local(session.planned_start),
+                "opens": format_local(session.checkin_opens_at),
+            },
+            code="not_yet",
+        )
+    if at > session.checkin_closes_at:
+        raise CheckInRefused(
+            _("签到已于 %(closes)s 截止。") % {"closes": format_local(session.checkin_closes_at)},
+            code="window_closed",
+        )
 
 
 # Opening and checking in -----------------------------------------------------
@@ -128,11 +225,14 @@ def open_session(
     planned_end: datetime.datetime,
     unit: talent.OrgUnit | None = None,
     expected: list[talent.Person] | None = None,
+    signup_enabled: bool = False,
+    capacity: int | None = None,
 ) -> CheckInSession:
     """Open a check-in session owned by ``actor``.
 
     A mentor session belongs to the mentor's own unit and expects their current
-    mentees; other kinds need a unit in the actor's organiser scope.
+    mentees; other kinds need a unit in the actor's organiser scope. The
+    check-in window's lead and grace come from the kind's ``CheckInRule``.
     """
     person = talent.person_for_user(actor)
     if kind == SessionKind.MENTOR_SESSION:
@@ -153,6 +253,7 @@ def open_session(
         raise PermissionDenied(_("该单位不在您的管辖范围内。"))
     if planned_end <= planned_start:
         raise ValidationError(_("结束时间必须晚于开始时间。"))
+    rule = CheckInRule.for_kind(kind)
     session = CheckInSession.objects.create(
         kind=kind,
         title=title,
@@ -160,6 +261,10 @@ def open_session(
         unit=unit,
         planned_start=planned_start,
         planned_end=planned_end,
+        lead_minutes=rule.lead_minutes,
+        grace_minutes=rule.grace_minutes,
+        signup_enabled=signup_enabled,
+        capacity=capacity,
     )
     if expected:
         session.expected.set(expected)
@@ -168,6 +273,28 @@ def open_session(
         action="lms.checkin.open",
         obj=session,
         after={"kind": kind, "title": title, "unit": unit.name},
+    )
+    return session
+
+
+@transaction.atomic
+def open_early(*, actor, session: CheckInSession) -> CheckInSession:
+    """The owner opens check-in before the lead time, on purpose; audited."""
+    _require_owner(actor, session)
+    session = CheckInSession.objects.select_for_update().get(pk=session.pk)
+    _require_open(session)
+    now = timezone.now()
+    if now >= session.checkin_opens_at:
+        return session
+    before = session.checkin_opens_at
+    session.opened_early_at = now
+    session.save(update_fields=["opened_early_at"])
+    talent.record_audit(
+        actor=actor,
+        action="lms.checkin.open_early",
+        obj=session,
+        before={"opens": before.isoformat()},
+        after={"opens": now.isoformat()},
     )
     return session
 
@@ -182,11 +309,15 @@ def may_attend(session: CheckInSession, person: talent.Person) -> bool:
     return Mentorship.objects.current().filter(mentor__user=session.owner, mentee=person).exists()
 
 
-def _insert_while_open(session: CheckInSession, person: talent.Person, at) -> int | None:
+def _insert_while_open(
+    session: CheckInSession, person: talent.Person, at, device: str | None
+) -> int | None:
     """Insert the check-in in one statement, only while the session is open.
 
-    Returns the new row's id, or ``None`` when the session is closed or the
-    person is already checked in (the ``check_in_once`` constraint).
+    Returns the new row's id, or ``None`` when the session is closed, the
+    person is already checked in (``check_in_once``) or the device already
+    checked someone in (``check_in_once_per_device``): ``ON CONFLICT DO
+    NOTHING`` without a target covers both constraints.
 
     One ``INSERT ... SELECT`` makes the open check and the insert a single
     atomic step without an explicit transaction, so SQLite's write lock is
@@ -200,12 +331,12 @@ def _insert_while_open(session: CheckInSession, person: talent.Person, at) -> in
     lock = " FOR SHARE" if connection.features.has_select_for_update else ""
     sql = (
         f"INSERT INTO {quote(CheckIn._meta.db_table)}"  # noqa: S608 - names from _meta
-        " (session_id, person_id, checked_in_at, checked_out_at)"
-        f" SELECT id, %s, %s, NULL FROM {quote(CheckInSession._meta.db_table)}"
+        " (session_id, person_id, checked_in_at, checked_out_at, device)"
+        f" SELECT id, %s, %s, NULL, %s FROM {quote(CheckInSession._meta.db_table)}"
         f" WHERE id = %s AND status = %s{lock}"
-        " ON CONFLICT (session_id, person_id) DO NOTHING RETURNING id"
+        " ON CONFLICT DO NOTHING RETURNING id"
     )
-    params = [person.pk, connection.ops.adapt_datetimefield_value(at), session.pk]
+    params = [person.pk, connection.ops.adapt_datetimefield_value(at), device, session.pk]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, SessionStatus.OPEN])
         row = cursor.fetchone()
@@ -219,26 +350,40 @@ class CheckInResult:
 
 
 def check_in(
-    *, session: CheckInSession, person: talent.Person, at: datetime.datetime | None = None
+    *,
+    session: CheckInSession,
+    person: talent.Person,
+    at: datetime.datetime | None = None,
+    device: str | None = None,
 ) -> CheckInResult:
-    """Check ``person`` in once. A second scan (or a concurrent one) returns the
-    existing row with ``created=False``: the unique constraint decides, never
-    a read-then-write in Python. A session closed in the meantime refuses.
+    """Check ``person`` in once, inside the session's window. A second scan (or
+    a concurrent one) returns the existing row with ``created=False``: the unique
+    constraints decide, never a read-then-write in Python. A device that already
+    checked in someone else is refused; so is a session closed in the meantime.
     """
-    _require_open(session)
+    at = at or timezone.now()
+    require_accepting(session, at)
     if not may_attend(session, person):
         raise CheckInRefused(_("您不在本次活动的签到名单中。"), code="not_expected")
-    at = at or timezone.now()
-    pk = _insert_while_open(session, person, at)
+    pk = _insert_while_open(session, person, at, device)
     if pk is not None:
-        fields = ["id", "session_id", "person_id", "checked_in_at", "checked_out_at"]
-        row = CheckIn.from_db(connection.alias, fields, [pk, session.pk, person.pk, at, None])
+        fields = ["id", "session_id", "person_id", "checked_in_at", "checked_out_at", "device"]
+        values = [pk, session.pk, person.pk, at, None, device]
+        row = CheckIn.from_db(connection.alias, fields, values)
         row.session, row.person = session, person
         return CheckInResult(row, True)
     existing = CheckIn.objects.filter(session=session, person=person).first()
-    if existing is None:
-        raise CheckInRefused(_("本次签到已结束。"), code="closed")
-    return CheckInResult(existing, False)
+    if existing is not None:
+        return CheckInResult(existing, False)
+    if device and CheckIn.objects.filter(session=session, device=device).exists():
+        raise CheckInRefused(
+            _(
+                "这部手机已为另一位人员签到本次活动，一部手机只能为一人签到。"
+                "请用您自己的手机扫码签到。"
+            ),
+            code="device_used",
+        )
+    raise CheckInRefused(_("本次签到已结束。"), code="closed")
 
 
 @transaction.atomic
@@ -255,21 +400,6 @@ def check_out(*, session: CheckInSession, person: talent.Person) -> CheckIn:
 
 
 # Closing --------------------------------------------------------------------
-
-HALF_HOUR = Decimal("0.5")
-
-
-def _round_half_hours(delta: datetime.timedelta) -> Decimal:
-    hours = Decimal(delta.total_seconds()) / Decimal(3600)
-    rounded = (hours / HALF_HOUR).quantize(Decimal(1), rounding=ROUND_HALF_UP) * HALF_HOUR
-    return min(max(rounded, HALF_HOUR), Decimal(24))
-
-
-def hours_for(session: CheckInSession, row: CheckIn) -> Decimal:
-    """Hours from check-in to check-out when both exist, else the session's length."""
-    if row.checked_out_at:
-        return _round_half_hours(row.checked_out_at - row.checked_in_at)
-    return _round_half_hours(session.planned_end - session.planned_start)
 
 
 def practice_links(session: CheckInSession, rows: list[CheckIn]) -> dict[int, dict]:
@@ -301,9 +431,14 @@ def practice_links(session: CheckInSession, rows: list[CheckIn]) -> dict[int, di
 
 @transaction.atomic
 def close_session(*, actor, session: CheckInSession) -> list[PracticeLog]:
-    """Close a session in one transaction. A mentor or placement session turns
-    every check-in into a signed practice log (method: session); a salon
-    credits its continuing-education hours to everyone who checked in.
+    """Close a session in one transaction, crediting attended hours.
+
+    Each check-in earns what the person attended (``selectors.closing_rows``:
+    check-in to check-out, or to now or the planned end, capped at the planned
+    length, rounded and with a minimum share, by the kind's ``CheckInRule``). A
+    mentor or placement session turns each credited check-in into a signed
+    practice log (method: session); a salon credits its continuing-education
+    hours in proportion. Below the minimum share nothing is credited.
     """
     _require_owner(actor, session)
     session = CheckInSession.objects.select_for_update().get(pk=session.pk)
@@ -313,38 +448,37 @@ def close_session(*, actor, session: CheckInSession) -> list[PracticeLog]:
     session.status = SessionStatus.CLOSED
     session.closed_at = now
     session.save(update_fields=["status", "closed_at"])
-    rows = list(
-        CheckIn.objects.filter(session=session, practice_log__isnull=True).select_related("person")
-    )
+    rows = closing_rows(session, closed_at=now, unsigned_only=True)
+    credited = [r for r in rows if r.credited]
     logs: list[PracticeLog] = []
-    if session.produces_practice_logs and rows:
-        links = practice_links(session, rows)
+    if session.produces_practice_logs and credited:
+        links = practice_links(session, [r.check_in for r in credited])
         day = timezone.localdate(session.planned_start)
         logs = PracticeLog.objects.bulk_create(
             [
                 PracticeLog(
-                    person=row.person,
+                    person=r.check_in.person,
                     date=day,
-                    hours=hours_for(session, row),
+                    hours=r.credited,
                     activity=session.title[:200],
-                    check_in=row,
+                    check_in=r.check_in,
                     status=LogStatus.SIGNED,
                     signed_by=actor,
                     sign_method=SignMethod.SESSION,
                     signed_at=now,
                     created_by=actor,
-                    **links[row.pk],
+                    **links[r.check_in.pk],
                 )
-                for row in rows
+                for r in credited
             ]
         )
         after_signing(actor=actor, logs=logs)
     salon = getattr(session, "salon", None)
-    if salon is not None and salon.ce_hours > 0:
-        for row in rows:
+    if salon is not None:
+        for r in credited:
             talent.credit_ce_hours(
-                person=row.person,
-                hours=salon.ce_hours,
+                person=r.check_in.person,
+                hours=r.credited,
                 source=talent.CESource.SALON,
                 source_ref=f"salon:{salon.pk}",
                 earned_on=timezone.localdate(salon.starts_at),
@@ -355,6 +489,11 @@ def close_session(*, actor, session: CheckInSession) -> list[PracticeLog]:
         actor=actor,
         action="lms.checkin.close",
         obj=session,
-        after={"check_ins": len(rows), "practice_logs": len(logs)},
+        after={
+            "check_ins": len(rows),
+            "credited": len(credited),
+            "practice_logs": len(logs),
+            "hours": {r.check_in.person.name: str(r.credited or 0) for r in rows},
+        },
     )
     return logs

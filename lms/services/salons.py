@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from lms.models import (
@@ -131,7 +132,8 @@ def _require_organiser(actor, salon: Salon) -> None:
 
 @transaction.atomic
 def publish_salon(*, actor, salon: Salon) -> Salon:
-    """Publish a drafted salon and open its attendance check-in session."""
+    """Publish a drafted salon and open its attendance check-in session, which
+    takes sign-ups 报名 up to the salon's capacity."""
     _require_organiser(actor, salon)
     salon = Salon.objects.select_for_update().get(pk=salon.pk)
     if salon.status == SalonStatus.PUBLISHED:
@@ -146,6 +148,8 @@ def publish_salon(*, actor, salon: Salon) -> Salon:
             planned_start=salon.starts_at,
             planned_end=salon.ends_at,
             unit=salon.centre,
+            signup_enabled=True,
+            capacity=salon.capacity,
         )
     salon.status = SalonStatus.PUBLISHED
     salon.organiser = salon.organiser or actor
@@ -156,12 +160,45 @@ def publish_salon(*, actor, salon: Salon) -> Salon:
     return salon
 
 
+def require_scoring_open(salon: Salon) -> None:
+    if salon.scoring_closed:
+        raise ValidationError(_("本次沙龙的评分已截止。"))
+    if timezone.now() < salon.starts_at:
+        raise ValidationError(
+            _("评分将于沙龙开始时（%(start)s）开放。")
+            % {"start": date_format(timezone.localtime(salon.starts_at), "Y-m-d H:i")}
+        )
+
+
+@transaction.atomic
+def close_scoring(*, actor, salon: Salon) -> Salon:
+    """The organiser closes scoring; only then do learners see the ranking."""
+    _require_organiser(actor, salon)
+    salon = Salon.objects.select_for_update().get(pk=salon.pk)
+    if salon.scoring_closed:
+        return salon
+    if timezone.now() < salon.starts_at:
+        raise ValidationError(_("沙龙尚未开始，不能截止评分。"))
+    salon.scoring_closed_at = timezone.now()
+    salon.save(update_fields=["scoring_closed_at"])
+    talent.record_audit(
+        actor=actor,
+        action="lms.salon.close_scoring",
+        obj=salon,
+        after={"scoring_closed_at": salon.scoring_closed_at.isoformat()},
+    )
+    return salon
+
+
 @transaction.atomic
 def score_slot(*, judge, slot: RoadshowSlot, scores: dict[int, Decimal]) -> list[RoadshowScore]:
     """A judge of the salon scores one roadshow on every rubric line (re-scoring
-    replaces their earlier scores)."""
+    replaces their earlier scores), only from the salon's start until the
+    organiser closes scoring."""
     if not slot.salon.judges.filter(pk=judge.pk).exists():
         raise PermissionDenied(_("您不是本次沙龙的评委。"))
+    salon = Salon.objects.select_for_update().get(pk=slot.salon_id)
+    require_scoring_open(salon)
     criteria = {c.pk: c for c in RubricCriterion.objects.all()}
     if set(scores) != set(criteria):
         raise ValidationError(_("请为每个评分项打分。"))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +23,7 @@ from lms.models import CheckInSession, SessionKind
 from lms.permissions import is_mentor
 from lms.qr import qr_svg
 from lms.selectors import checkin as selectors
+from lms.selectors import signup as signup_selectors
 from lms.services import checkin as services
 from talent import api as talent
 
@@ -78,21 +81,41 @@ def session_list(request):
     )
 
 
+def _roster_context(session: CheckInSession) -> dict:
+    rows = selectors.attendance(session)
+    return {
+        "session": session,
+        "rows": rows,
+        "present": sum(1 for r in rows if r.present),
+        "absent": [r for r in rows if r.expected and not r.present],
+    }
+
+
 @login_required
 def session_detail(request, pk: int):
     session = _owned_session(request, pk)
-    rows = selectors.attendance(session)
     return render(
         request,
         "lms/checkin/session_detail.html",
         {
-            "session": session,
-            "rows": rows,
-            "present": sum(1 for r in rows if r.present),
-            "absent": [r for r in rows if r.expected and not r.present],
+            **_roster_context(session),
+            "not_yet_open": timezone.now() < session.checkin_opens_at,
+            "no_shows": signup_selectors.no_shows(session),
+            "signup": signup_selectors.sign_up_state(session, None)
+            if session.signup_enabled
+            else None,
             "tab": "mentor",
         },
     )
+
+
+@never_cache
+@login_required
+def roster(request, pk: int):
+    """The live roster the owner's session page polls: who of the expected has
+    checked in and who has not."""
+    session = _owned_session(request, pk)
+    return render(request, "lms/checkin/roster.html", _roster_context(session))
 
 
 @login_required
@@ -111,16 +134,39 @@ def projector(request, pk: int):
 
 
 def _live_state(request, session: CheckInSession) -> dict:
-    scan_url = ""
-    if session.is_open:
+    scan_url = code = ""
+    accepting = session.accepts_scans(timezone.now())
+    if accepting:
         scan_url = request.build_absolute_uri(
             reverse("lms:checkin_scan", args=[session.pk]) + "?t=" + services.token_for(session)
         )
+        code = services.code_for(session)
     return {
         "scan_url": scan_url,
         "qr": qr_svg(scan_url) if scan_url else "",
+        "code": code,
+        "code_url": request.build_absolute_uri(reverse("lms:checkin_code")),
         "count": selectors.check_in_count(session),
         "is_open": session.is_open,
+        "accepting": accepting,
+        "window_note": _window_note(session),
+    }
+
+
+def _window_note(session: CheckInSession) -> str:
+    if not session.is_open:
+        return _("本次签到已结束。")
+    now = timezone.now()
+    if now < session.checkin_opens_at:
+        return _("签到将于 %(opens)s 开放。") % {
+            "opens": services.format_local(session.checkin_opens_at)
+        }
+    if now > session.checkin_closes_at:
+        return _("签到已于 %(closes)s 截止。") % {
+            "closes": services.format_local(session.checkin_closes_at)
+        }
+    return _("签到开放至 %(closes)s。") % {
+        "closes": services.format_local(session.checkin_closes_at)
     }
 
 
@@ -138,9 +184,27 @@ def live(request, pk: int):
 
 
 @login_required
-@require_POST
 def close(request, pk: int):
+    """GET previews each person's hours as of now and lists the absentees;
+    POST closes and credits them."""
     session = _owned_session(request, pk)
+    if request.method != "POST":
+        if not session.is_open:
+            return redirect("lms:session_detail", pk=session.pk)
+        rows = selectors.closing_rows(session, closed_at=timezone.now())
+        return render(
+            request,
+            "lms/checkin/close.html",
+            {
+                "session": session,
+                "rows": rows,
+                "credits": any(r.credited is not None for r in rows)
+                or session.produces_practice_logs,
+                "absent": [r for r in selectors.attendance(session) if not r.present],
+                "rule": selectors.rule_for(session),
+                "tab": "mentor",
+            },
+        )
     try:
         logs = services.close_session(actor=request.user, session=session)
     except ValidationError as error:
@@ -157,10 +221,25 @@ def close(request, pk: int):
 
 
 @login_required
-def export_attendance(request, pk: int):
+@require_POST
+def open_early(request, pk: int):
     session = _owned_session(request, pk)
+    try:
+        services.open_early(actor=request.user, session=session)
+    except ValidationError as error:
+        talent.flash_error(request, error)
+    else:
+        messages.success(request, _("已提前开放签到。"))
+    return redirect("lms:session_detail", pk=session.pk)
+
+
+@login_required
+def export_attendance(request, pk: int):
+    """The roster with times, and the absentees on a sheet of their own."""
+    session = _owned_session(request, pk)
+    attendance = selectors.attendance(session)
     headings = [_("工号"), _("姓名"), _("单位"), _("应到"), _("签到时间"), _("签退时间"), _("状态")]
-    rows = (
+    rows = [
         [
             r.person.staff_no,
             r.person.name,
@@ -170,10 +249,20 @@ def export_attendance(request, pk: int):
             r.check_in.checked_out_at if r.check_in else None,
             _("已签到") if r.present else _("缺席"),
         ]
-        for r in selectors.attendance(session)
-    )
+        for r in attendance
+    ]
+    absent = [
+        [r.person.staff_no, r.person.name, r.person.unit.name]
+        for r in attendance
+        if r.expected and not r.present
+    ]
     return talent.xlsx_response(
-        f"attendance-{session.pk}", [(_("签到名单"), headings, rows)], widths={3: 24}
+        f"attendance-{session.pk}",
+        [
+            (_("签到名单"), headings, rows),
+            (_("缺席名单"), [_("工号"), _("姓名"), _("单位")], absent),
+        ],
+        widths={3: 24},
     )
 
 
@@ -189,6 +278,33 @@ def _refused(request, session, error: services.CheckInRefused):
     )
 
 
+def _device(request) -> str:
+    """The browser's device id, from its cookie (empty when it has none)."""
+    value = request.COOKIES.get(services.DEVICE_COOKIE, "")
+    if 16 <= len(value) <= 40 and value.replace("-", "").replace("_", "").isalnum():
+        return value
+    return ""
+
+
+def _to_confirm(request, session: CheckInSession, window: int):
+    """Exchange a valid scan (or code) for a ticket bound to this browser and,
+    when logged in, to this user; give the browser a device id if it has none."""
+    device = _device(request) or secrets.token_urlsafe(16)
+    user_id = request.user.pk if request.user.is_authenticated else None
+    ticket = services.ticket_for(session, window, device=device, user_id=user_id)
+    response = redirect("lms:checkin_confirm", pk=session.pk, ticket=ticket)
+    if request.COOKIES.get(services.DEVICE_COOKIE) != device:
+        response.set_cookie(
+            services.DEVICE_COOKIE,
+            device,
+            max_age=5 * 365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response
+
+
 @never_cache
 def scan(request, pk: int):
     """The QR's target. A valid token becomes a ticket that survives a login."""
@@ -197,9 +313,33 @@ def scan(request, pk: int):
         window = services.verify_token(session, request.GET.get("t", ""))
     except services.CheckInRefused as error:
         return _refused(request, session, error)
-    return redirect(
-        "lms:checkin_confirm", pk=session.pk, ticket=services.ticket_for(session, window)
+    return _to_confirm(request, session, window)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("签到码"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9 ]*"}
+        ),
+        help_text=gettext_lazy("大屏二维码旁的 6 位数字，每 10 秒更新。"),
     )
+
+
+@never_cache
+@login_required
+def enter_code(request):
+    """For phones that cannot scan in a big hall: type the code beside the QR."""
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session, window = services.verify_code(form.cleaned_data["code"])
+        except services.CheckInRefused as error:
+            form.add_error("code", talent.error_text(error))
+        else:
+            return _to_confirm(request, session, window)
+    return render(request, "lms/checkin/code.html", {"form": form, "tab": "learn"})
 
 
 @never_cache
@@ -218,14 +358,14 @@ def confirm(request, pk: int, ticket: str):
     if existing is not None:
         return _confirmed(request, session, existing, created=False)
     try:
-        _verify_scanner(session, ticket, person)
+        _verify_scanner(request, session, ticket, person)
     except services.CheckInRefused as error:
         return _refused(request, session, error)
     return render(request, "lms/checkin/confirm.html", {"session": session, "person": person})
 
 
-def _verify_scanner(session: CheckInSession, ticket: str, person) -> None:
-    services.verify_ticket(session, ticket)
+def _verify_scanner(request, session: CheckInSession, ticket: str, person) -> None:
+    services.verify_ticket(session, ticket, device=_device(request), user_id=request.user.pk)
     if person is None:
         raise services.CheckInRefused(
             _("此账号尚未关联人员档案，请联系人事专员。"), code="no_person"
@@ -238,8 +378,8 @@ def _check_in(request, pk: int, ticket: str):
     except CheckInSession.DoesNotExist:
         raise Http404 from None
     try:
-        _verify_scanner(session, ticket, person)
-        result = services.check_in(session=session, person=person)
+        _verify_scanner(request, session, ticket, person)
+        result = services.check_in(session=session, person=person, device=_device(request))
     except services.CheckInRefused as error:
         return _refused(request, session, error)
     return _confirmed(request, session, result.check_in, created=result.created)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.models import (
@@ -24,16 +25,24 @@ from talent import api as talent
 
 
 def salon_detail(request, pk: int):
+    from .signup import signup_context
+
     salon = get_object_or_404(selectors.published_salons(), pk=pk)
+    session = salon.check_in_session
+    signup = signup_context(request, session) if session and session.signup_enabled else {}
     is_judge = request.user.is_authenticated and salon.judges.filter(pk=request.user.pk).exists()
     return render(
         request,
         "lms/salons/salon_detail.html",
         {
             "salon": salon,
-            "ranking": selectors.ranking(salon),
+            # the ranking is public only once the organiser has closed scoring
+            "ranking": selectors.ranking(salon) if salon.scoring_closed else None,
+            "slots": salon.slots.all(),
             "is_judge": is_judge,
+            "can_score": is_judge and salon.scoring_open(timezone.now()),
             "calendar": SalonCalendarPage.objects.live().first(),
+            **signup,
         },
     )
 
@@ -49,6 +58,11 @@ def score(request, pk: int, slot_pk: int):
     )
     if not slot.salon.judges.filter(pk=request.user.pk).exists():
         raise Http404
+    try:
+        services.require_scoring_open(slot.salon)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("lms:salon_detail", pk=slot.salon_id)
     criteria = list(RubricCriterion.objects.all())
     mine = dict(
         RoadshowScore.objects.filter(slot=slot, judge=request.user).values_list(

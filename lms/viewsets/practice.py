@@ -14,7 +14,8 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -24,6 +25,8 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from lms import models
+from lms.permissions import organiser_scope
+from lms.services import checkin as checkin_services
 from lms.services import practice as practice_services
 from lms.services import salons as salon_services
 from talent import api as talent
@@ -37,9 +40,14 @@ LOG_ACTIONS = {
     "lms.practice.correct": _("更正实践学时"),
     "lms.checkin.open": _("发起签到"),
     "lms.checkin.close": _("结束签到"),
+    "lms.checkin.open_early": _("提前开放签到"),
     "lms.salon.draft": _("拟定沙龙"),
     "lms.salon.publish": _("发布沙龙"),
     "lms.salon.score": _("路演评分"),
+    "lms.salon.close_scoring": _("截止路演评分"),
+    "lms.signup.create": _("报名"),
+    "lms.signup.cancel": _("取消报名"),
+    "lms.signup.promote": _("候补转正"),
 }
 
 
@@ -56,6 +64,8 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
 
 
 register_permission_policy(models.PracticeLog, ReadOnlyPolicy(models.PracticeLog))
+# Sign-ups change only through lms.services.signup (capacity, waitlist, promotion).
+register_permission_policy(models.SignUp, ReadOnlyPolicy(models.SignUp))
 
 
 class MentorshipCreateView(generic.CreateView):
@@ -133,6 +143,56 @@ class PracticeLogViewSet(ScopedModelViewSet):
         return models.PracticeLog.objects.select_related("person", "mentorship__mentor")
 
 
+class CheckInSessionForm(WagtailAdminModelForm):
+    """The unit and the expected people are limited to the organiser's scope."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if for_user is not None:
+            scope = organiser_scope(for_user)
+            self.fields["unit"].queryset = scope.units().order_by("path")
+            self.fields["expected"].queryset = scope.people().order_by("staff_no")
+
+
+class CheckInSessionCreateView(generic.CreateView):
+    """A class 课堂 (or salon-style) session from the admin, through open_session,
+    so its window comes from the kind's rule and the opening is audited."""
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return checkin_services.open_session(
+            actor=self.request.user,
+            kind=models.SessionKind.CLASS,
+            title=data["title"],
+            planned_start=data["planned_start"],
+            planned_end=data["planned_end"],
+            unit=data["unit"],
+            expected=list(data.get("expected") or []),
+            signup_enabled=data.get("signup_enabled", False),
+            capacity=data.get("capacity"),
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except (ValidationError, PermissionDenied) as error:
+            for text in talent.error_texts(error):
+                form.add_error(None, text)
+            return self.form_invalid(form)
+
+
+class CheckInSessionEditView(generic.EditView):
+    """Only a class 课堂 is edited here: a salon's session follows its salon, and
+    a mentor's or placement session (whose close signs practice hours) is its
+    owner's alone."""
+
+    def get_object(self, *args, **kwargs):
+        session = super().get_object(*args, **kwargs)
+        if session.kind != models.SessionKind.CLASS and not self.request.user.is_superuser:
+            raise Http404
+        return session
+
+
 class CheckInSessionViewSet(ScopedModelViewSet):
     model = models.CheckInSession
     name = "checkin_sessions"
@@ -141,7 +201,8 @@ class CheckInSessionViewSet(ScopedModelViewSet):
     icon = "tasks"
     menu_label = _("签到活动")
     scope_prefix = "unit__"
-    add_view_enabled = False
+    add_view_class = CheckInSessionCreateView
+    edit_view_class = CheckInSessionEditView
     copy_view_enabled = False
     list_display = ["title", "kind", "unit", "planned_start", "status", "owner"]
     list_filter = ["kind", "status"]
@@ -149,7 +210,70 @@ class CheckInSessionViewSet(ScopedModelViewSet):
     search_backend_name = None
     list_export = ["title", "kind", "unit", "planned_start", "planned_end", "status", "owner"]
     export_filename = "checkin-sessions"
-    form_fields = ["title", "planned_start", "planned_end", "expected"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("title"),
+            FieldPanel("unit"),
+            FieldPanel("planned_start"),
+            FieldPanel("planned_end"),
+            FieldPanel("lead_minutes"),
+            FieldPanel("grace_minutes"),
+            FieldPanel("signup_enabled"),
+            FieldPanel("capacity"),
+            FieldPanel("expected"),
+        ],
+        base_form_class=CheckInSessionForm,
+    )
+
+
+class SignUpViewSet(ScopedModelViewSet):
+    """Who signed up for which salon or class, read-only and exportable."""
+
+    model = models.SignUp
+    name = "sign_ups"
+    url_prefix = "lms/sign-ups"
+    url_namespace = "lms_signup"
+    icon = "user"
+    menu_label = _("报名")
+    scope_prefix = "session__unit__"
+    add_view_enabled = False
+    copy_view_enabled = False
+    list_display = ["person", "session", "status", "joined_at", "promoted_at", "reminded_at"]
+    list_filter = ["status", "session__kind"]
+    search_fields = ["person__name", "person__staff_no", "session__title"]
+    search_backend_name = None
+    list_export = ["person", "session", "status", "joined_at", "promoted_at", "cancelled_at"]
+    export_filename = "sign-ups"
+    form_fields = ["status"]
+
+    def get_queryset(self, request):
+        return models.SignUp.objects.select_related("person", "session")
+
+
+class CheckInRuleViewSet(ModelViewSet):
+    model = models.CheckInRule
+    name = "checkin_rules"
+    url_prefix = "lms/checkin-rules"
+    url_namespace = "lms_checkinrule"
+    icon = "cog"
+    menu_label = _("签到与学时规则")
+    add_view_enabled = False
+    copy_view_enabled = False
+    list_display = [
+        "kind",
+        "lead_minutes",
+        "grace_minutes",
+        "rounding_step",
+        "rounding",
+        "min_share_percent",
+    ]
+    form_fields = [
+        "lead_minutes",
+        "grace_minutes",
+        "rounding_step",
+        "rounding",
+        "min_share_percent",
+    ]
 
 
 class SalonEditView(generic.EditView):
@@ -162,6 +286,9 @@ class SalonEditView(generic.EditView):
         elif self.object.check_in_session_id:
             url = reverse("lms:session_detail", args=[self.object.check_in_session_id])
             buttons.append(Button(_("签到与大屏"), url=url, icon_name="tasks", priority=5))
+        if self.object.status == models.SalonStatus.PUBLISHED and not self.object.scoring_closed:
+            url = reverse("lms_salon:close_scoring", args=[self.object.pk])
+            buttons.append(Button(_("截止评分并公布排名"), url=url, icon_name="lock", priority=6))
         return buttons
 
 
@@ -194,6 +321,22 @@ class SalonPublishView(WagtailAdminTemplateMixin, TemplateView):
         return redirect("lms_salon:edit", self.salon.pk)
 
 
+class SalonCloseScoringView(SalonPublishView):
+    """Confirm, then close roadshow scoring (the ranking becomes public)."""
+
+    template_name = "lms/admin/salon_close_scoring.html"
+    page_title = _("截止路演评分")
+
+    def post(self, request, *args, **kwargs):
+        try:
+            salon_services.close_scoring(actor=request.user, salon=self.salon)
+        except (ValidationError, PermissionDenied) as error:
+            talent.flash_error(request, error)
+        else:
+            messages.success(request, _("评分已截止，排名已公布。"))
+        return redirect("lms_salon:edit", self.salon.pk)
+
+
 class SalonViewSet(ScopedModelViewSet):
     model = models.Salon
     name = "salons"
@@ -219,12 +362,14 @@ class SalonViewSet(ScopedModelViewSet):
         FieldPanel("ends_at"),
         FieldPanel("venue"),
         FieldPanel("ce_hours"),
+        FieldPanel("capacity"),
         FieldPanel("judges"),
     ]
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("publish/<int:pk>/", SalonPublishView.as_view(), name="publish")
+            path("publish/<int:pk>/", SalonPublishView.as_view(), name="publish"),
+            path("close-scoring/<int:pk>/", SalonCloseScoringView.as_view(), name="close_scoring"),
         ]
 
 
@@ -276,6 +421,8 @@ class PracticeViewSetGroup(ModelViewSetGroup):
         PracticeLogViewSet,
         MentorshipViewSet,
         CheckInSessionViewSet,
+        SignUpViewSet,
+        CheckInRuleViewSet,
         SalonViewSet,
         RoadshowSlotViewSet,
         SalonThemeViewSet,

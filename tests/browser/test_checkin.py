@@ -1,10 +1,14 @@
 """The whole QR loop in a browser: projector → decoded QR → phone → close → signed log."""
 
+import datetime
 import re
+from decimal import Decimal
 
 import PIL.Image
 import pytest
+import time_machine
 import zxingcpp
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from lms.models import CheckIn, LogStatus, PracticeLog
@@ -71,13 +75,22 @@ def test_mentor_session_qr_check_in_to_signed_hours(demo_site, desktop, phone, l
     expect(phone.locator(".result-reason")).to_contain_text("二维码")
     shoot(phone, "checkin-refused-phone")
 
-    # The mentor closes the session; the learner's hours are signed.
-    desktop.goto(session_url)
-    shoot(desktop, "checkin-session-desktop")
-    desktop.get_by_role("button", name="结束签到并签核学时").click()
-    expect(desktop.locator(".messages")).to_contain_text("已为 1 人生成并签核实践学时")
+    # An hour and a half into the two-hour session the mentor closes it. Closing
+    # previews each person's attended hours first, then a confirmation signs them:
+    # about 90 of 120 minutes credits 1.5 hours (nearest 0.5; 75–104 minutes would).
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=90)):
+        desktop.goto(session_url)
+        shoot(desktop, "checkin-session-desktop")
+        desktop.get_by_role("link", name="结束签到并签核学时").click()
+        expect(desktop.get_by_role("heading", name="结束签到")).to_be_visible()
+        expect(desktop.locator(".close-preview")).to_contain_text("盘龙社区")
+        expect(desktop.locator(".close-preview .hours-cell")).to_have_text("1.5")
+        shoot(desktop, "checkin-close-preview-desktop")
+        desktop.get_by_role("button", name="确认结束并签核学时").click()
+        expect(desktop.locator(".messages")).to_contain_text("已为 1 人生成并签核实践学时")
     log = PracticeLog.objects.get(person__user__username="xueyuan", check_in__isnull=False)
     assert log.status == LogStatus.SIGNED
+    assert log.hours == Decimal("1.5")
     assert log.mentorship.mentor.user.username == "daoshi"
 
     phone.goto(demo_site.url + "/learn/practice/")

@@ -5,6 +5,7 @@ import datetime
 
 import openpyxl
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -65,8 +66,9 @@ def test_partner_places_a_student_and_downloads_the_transcript(
         planned_end=start + datetime.timedelta(hours=3),
         unit=placement.host_unit,
     )
-    checkin.check_in(session=session, person=student)
-    checkin.close_session(actor=owner, session=session)
+    checkin.check_in(session=session, person=student, at=start)
+    with time_machine.travel(start + datetime.timedelta(hours=3)):
+        checkin.close_session(actor=owner, session=session)
 
     page.reload()
     assert page.locator(".big-number").inner_text().startswith("3.0")

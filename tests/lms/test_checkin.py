@@ -3,6 +3,7 @@ import io
 import time
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -158,7 +159,8 @@ def test_forged_ticket_is_refused(client, session, mentoring):
 
 def test_ticket_of_another_session_is_refused(client, session, mentoring):
     other = CheckInSessionFactory(owner=mentoring["mentor_user"], unit=session.unit)
-    ticket = services.ticket_for(other, services.current_window())
+    ticket = services.ticket_for(other, services.current_window(), device="d" * 22)
+    client.cookies[services.DEVICE_COOKIE] = "d" * 22
     client.force_login(mentoring["mentees"][0].user)
     response = client.post(reverse("lms:checkin_confirm", args=[session.pk, ticket]))
     assert response.status_code == 400
@@ -188,17 +190,17 @@ def test_closed_session_refuses_scans(client, session, mentoring):
 
 def test_closing_a_mentor_session_signs_logs_in_one_go(session, mentoring):
     a, b = mentoring["mentees"]
-    services.check_in(session=session, person=a)
-    services.check_in(session=session, person=b)
+    start = session.planned_start
+    services.check_in(session=session, person=a, at=start)
+    services.check_in(session=session, person=b, at=start)
     services.check_out(session=session, person=b)
-    CheckIn.objects.filter(person=b).update(
-        checked_out_at=timezone.now() + datetime.timedelta(minutes=40)
-    )
-    logs = services.close_session(actor=mentoring["mentor_user"], session=session)
+    CheckIn.objects.filter(person=b).update(checked_out_at=start + datetime.timedelta(minutes=70))
+    with time_machine.travel(session.planned_end, tick=False):
+        logs = services.close_session(actor=mentoring["mentor_user"], session=session)
     assert len(logs) == 2
     by_person = {log.person_id: log for log in PracticeLog.objects.all()}
     assert by_person[a.pk].hours == 2  # the session's planned length
-    assert by_person[b.pk].hours in (0.5, 1)  # check-in to check-out, half hours
+    assert by_person[b.pk].hours == 1  # check-in to check-out, nearest half hour
     for log in by_person.values():
         assert log.status == LogStatus.SIGNED
         assert log.sign_method == SignMethod.SESSION
@@ -211,8 +213,9 @@ def test_closing_a_mentor_session_signs_logs_in_one_go(session, mentoring):
 
 
 def test_closing_twice_is_refused_and_creates_nothing_more(session, mentoring):
-    services.check_in(session=session, person=mentoring["mentees"][0])
-    services.close_session(actor=mentoring["mentor_user"], session=session)
+    services.check_in(session=session, person=mentoring["mentees"][0], at=session.planned_start)
+    with time_machine.travel(session.planned_end, tick=False):
+        services.close_session(actor=mentoring["mentor_user"], session=session)
     with pytest.raises(Exception, match="已结束"):
         services.close_session(actor=mentoring["mentor_user"], session=session)
     assert PracticeLog.objects.count() == 1

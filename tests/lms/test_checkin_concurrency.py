@@ -74,12 +74,13 @@ def test_one_person_posting_the_confirm_page_concurrently(open_session, district
 
     user = UserFactory()
     PersonFactory(unit=district["panlong"], user=user)
-    ticket = services.ticket_for(open_session, services.current_window())
+    ticket = services.ticket_for(open_session, services.current_window(), device="phone-0123456789")
     url = reverse("lms:checkin_confirm", args=[open_session.pk, ticket])
     statuses = []
 
     def post():
         c = Client()
+        c.cookies[services.DEVICE_COOKIE] = "phone-0123456789"
         c.force_login(user)
         response = c.post(url)
         statuses.append((response.status_code, "签到" in response.content.decode()))
@@ -93,7 +94,7 @@ def test_one_person_posting_the_confirm_page_concurrently(open_session, district
 def test_close_racing_check_ins_leaves_no_check_in_without_its_log(mentoring):
     """Every check-in that commits is either before the close (and gets its
     signed log) or refused; none slips in after."""
-    start = timezone.now() - datetime.timedelta(minutes=5)
+    start = timezone.now() - datetime.timedelta(minutes=55)
     session = services.open_session(
         actor=mentoring["mentor_user"],
         kind=SessionKind.MENTOR_SESSION,
@@ -107,7 +108,7 @@ def test_close_racing_check_ins_leaves_no_check_in_without_its_log(mentoring):
 
     def attempt(person):
         with contextlib.suppress(services.CheckInRefused):
-            services.check_in(session=session, person=person)
+            services.check_in(session=session, person=person, at=start)
 
     targets = [lambda p=p: attempt(p) for p in people]
     targets.append(lambda: services.close_session(actor=mentoring["mentor_user"], session=session))

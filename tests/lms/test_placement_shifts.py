@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from lms import api as lms
@@ -47,9 +48,10 @@ def test_closing_a_shift_signs_logs_attached_to_the_placement(bases, running, di
         unit=district["panlong"],
     )
     visitor = PersonFactory(unit=district["panlong"])  # no placement: log without one
-    checkin_services.check_in(session=session, person=running.person)
-    checkin_services.check_in(session=session, person=visitor)
-    logs = checkin_services.close_session(actor=bases["coordinator"], session=session)
+    checkin_services.check_in(session=session, person=running.person, at=at(today, 9))
+    checkin_services.check_in(session=session, person=visitor, at=at(today, 9))
+    with time_machine.travel(at(today, 13), tick=False):
+        logs = checkin_services.close_session(actor=bases["coordinator"], session=session)
     by_person = {log.person_id: log for log in logs}
     assert by_person[running.person_id].placement_id == running.pk
     assert by_person[visitor.pk].placement_id is None
@@ -67,7 +69,8 @@ def test_a_shift_elsewhere_does_not_count_toward_the_placement(bases, running, d
         planned_end=at(today, 17),
         unit=district["longquan"],
     )
-    checkin_services.check_in(session=session, person=running.person)
-    [log] = checkin_services.close_session(actor=bases["coordinator"], session=session)
+    checkin_services.check_in(session=session, person=running.person, at=at(today, 14))
+    with time_machine.travel(at(today, 17), tick=False):
+        [log] = checkin_services.close_session(actor=bases["coordinator"], session=session)
     assert log.placement_id is None
     assert lms.signed_hours_by_placement([running.pk]) == {running.pk: Decimal("0.0")}

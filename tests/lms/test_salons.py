@@ -2,12 +2,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django_q.models import Schedule
 
-from lms.models import RoadshowSlot, RubricCriterion, Salon, SalonStatus
+from lms.models import RoadshowScore, RoadshowSlot, RubricCriterion, Salon, SalonStatus
 from lms.selectors.salons import ranking, salon_calendar
 from lms.services import checkin as checkin_services
 from lms.services import salons as services
@@ -82,8 +83,9 @@ def test_publish_opens_check_in_and_closing_credits_ce_hours(centre, district, u
     session = salon.check_in_session
     people = PersonFactory.create_batch(3, unit=district["panlong"])
     for person in people:
-        checkin_services.check_in(session=session, person=person)
-    checkin_services.close_session(actor=organiser, session=session)
+        checkin_services.check_in(session=session, person=person, at=salon.starts_at)
+    with time_machine.travel(salon.ends_at, tick=False):
+        checkin_services.close_session(actor=organiser, session=session)
     entries = CEHourEntry.objects.filter(source="salon", source_ref=f"salon:{salon.pk}")
     assert entries.count() == 3
     assert {e.hours for e in entries} == {salon.ce_hours}
@@ -109,10 +111,11 @@ def test_judges_score_and_ranking_orders_by_average(centre):
     judges = UserFactory.create_batch(2)
     salon.judges.set(judges)
     a, b, c = salon.slots.order_by("order")
-    services.score_slot(judge=judges[0], slot=a, scores=_scores(0.6))
-    services.score_slot(judge=judges[1], slot=a, scores=_scores(0.8))
-    services.score_slot(judge=judges[0], slot=b, scores=_scores(0.9))
-    services.score_slot(judge=judges[0], slot=b, scores=_scores(0.9))  # re-score replaces
+    with time_machine.travel(salon.starts_at):
+        services.score_slot(judge=judges[0], slot=a, scores=_scores(0.6))
+        services.score_slot(judge=judges[1], slot=a, scores=_scores(0.8))
+        services.score_slot(judge=judges[0], slot=b, scores=_scores(0.9))
+        services.score_slot(judge=judges[0], slot=b, scores=_scores(0.9))  # re-score replaces
     result = ranking(salon)
     assert [(r.slot, r.rank, r.average, r.judges) for r in result] == [
         (b, 1, Decimal("90.0"), 1),
@@ -154,9 +157,12 @@ def test_salon_pages(client, centre, district, user_with_role, django_assert_max
     client.force_login(judge)
     slot = salon.slots.first()
     url = reverse("lms:salon_score", args=[salon.pk, slot.pk])
-    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 302  # before the salon starts: back to the salon
     data = {f"c{c.pk}": str(c.max_score) for c in RubricCriterion.objects.all()}
-    assert client.post(url, data).status_code == 302
+    with time_machine.travel(salon.starts_at):
+        client.force_login(judge)  # the login session of weeks ago has expired by then
+        assert client.get(url).status_code == 200
+        assert client.post(url, data).status_code == 302
     assert slot.scores.count() == RubricCriterion.objects.count()
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
@@ -182,3 +188,44 @@ def test_calendar_splits_upcoming_and_past_in_constant_queries(centre, django_as
         [list(s.slots.all()) for s in big["upcoming"] + big["past"]]
     assert len(big["upcoming"]) + len(big["past"]) == 33
     assert all(s.ends_at < timezone.now() for s in big["past"])
+
+
+def test_judges_cannot_score_seven_weeks_before_the_salon(centre, district, user_with_role):
+    """False record: judges scored a roadshow seven weeks before the salon."""
+    salon, _ = services.draft_next_salon(centre=centre["centre"])
+    salon.starts_at = timezone.now() + datetime.timedelta(weeks=7)
+    salon.ends_at = salon.starts_at + datetime.timedelta(hours=2)
+    salon.save()
+    judge = UserFactory()
+    salon.judges.add(judge)
+    slot = salon.slots.first()
+    with pytest.raises(ValidationError, match="评分将于沙龙开始时"):
+        services.score_slot(judge=judge, slot=slot, scores=_scores(0.5))
+    assert not slot.scores.exists()
+    with time_machine.travel(salon.starts_at + datetime.timedelta(minutes=1)):
+        services.score_slot(judge=judge, slot=slot, scores=_scores(0.5))
+    assert slot.scores.exists()
+
+
+def test_learners_see_the_ranking_only_after_scoring_closes(
+    client, centre, district, user_with_role
+):
+    """False record: learners saw the roadshow ranking before the salon happened."""
+    organiser = user_with_role(Role.ORGANISER, district["jl"])
+    salon, _ = services.draft_next_salon(centre=centre["centre"])
+    salon = services.publish_salon(actor=organiser, salon=salon)
+    judge = UserFactory()
+    salon.judges.add(judge)
+    RoadshowScore.objects.create(
+        slot=salon.slots.first(), judge=judge, criterion=RubricCriterion.objects.first(), score=9
+    )  # a score that slipped in: still not shown
+    url = reverse("lms:salon_detail", args=[salon.pk])
+    page = client.get(url).content.decode()
+    assert "平均得分" not in page and "组织者截止评分后公布排名" in page
+    with pytest.raises(ValidationError):
+        services.close_scoring(actor=organiser, salon=salon)  # not started yet
+    with time_machine.travel(salon.ends_at):
+        services.close_scoring(actor=organiser, salon=salon)
+        with pytest.raises(ValidationError, match="已截止"):
+            services.score_slot(judge=judge, slot=salon.slots.first(), scores=_scores(0.5))
+    assert "平均得分" in client.get(url).content.decode()
