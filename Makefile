@@ -13,16 +13,17 @@ APT_PACKAGES := chromium fonts-noto-cjk gettext postgresql libreoffice-calc-nogu
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help install system-deps messages messages-update i18n-check lint check migrate demo serve \
-        test test-sqlite test-pg test-browser test-clock bench screenshots clean
+        test test-sqlite test-pg test-browser test-clock bench screenshots clean \
+        prod-up prod-down prod-smoke prod-upgrade
 
 help:
 	@echo "make demo   - install, migrate, load demo data, serve on http://$(HOST):$(PORT) with a django-q2 worker"
 	@echo "make test   - install what is missing, then lint, checks, SQLite + PostgreSQL suites, browser tests"
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m pip install -q -c requirements.lock -e ".[test]"
 	@touch $@
 
 install: $(VENV)/.installed
@@ -124,7 +125,27 @@ test-clock: install
 	  TZ=UTC faketime -f "@$${at/T/ }" $(PYTEST) -m "not browser" -q -n 2 || exit 1; \
 	done
 
-test: system-deps install i18n-check lint check test-sqlite test-pg test-browser test-clock
+
+# The production stack on this machine (deploy/prod.sh; state, pids, logs and
+# sockets under var/prod): PostgreSQL, Redis, gunicorn, django-q2, nginx on
+# http://127.0.0.1:18180/. APP_WORKERS=N Q_WORKERS=M change the process counts.
+prod-up: install messages
+	deploy/prod.sh up
+
+prod-down:
+	deploy/prod.sh down
+
+# A stack of its own (var/prod-smoke), the smoke test through nginx, and
+# everything stopped and removed again, pass or fail.
+# A database at the previous release (522f3ba: lms 0005, cms 0002) migrates on prod-up.
+prod-upgrade: install messages
+	deploy/upgrade_test.sh
+
+prod-smoke: install messages
+	deploy/smoke.sh
+
+test: system-deps install i18n-check lint check test-sqlite test-pg test-browser test-clock \
+      prod-smoke prod-upgrade
 	@echo "make test: all steps passed"
 
 bench: install

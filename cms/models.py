@@ -81,3 +81,19 @@ class NewsPage(Page):
 
     class Meta:
         verbose_name = _("新闻")
+
+
+class TaskReceipt(models.Model):
+    """One background job's effect, written in the same transaction as the
+    effect itself: a job delivered twice (its worker was killed before the
+    broker heard back) finds the receipt and does nothing (cms.tasks.run_once)."""
+
+    key = models.CharField(_("任务键"), max_length=200, unique=True)
+    done_at = models.DateTimeField(_("完成时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("后台任务回执")
+        verbose_name_plural = _("后台任务回执")
+
+    def __str__(self) -> str:
+        return self.key

@@ -3,6 +3,10 @@
 - A learner acts only for their own Person.
 - A mentor reviews members of the cohorts where they are listed as a mentor.
 - An organiser (or district admin) manages cohorts of units in their scope.
+- A person's records (practice logs and their photos, case submissions and their
+  attachments) are seen by that person, their mentors, HR staff and organisers
+  whose scope holds the person, and the partner university the student belongs
+  to (``can_see_records_of``).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from talent import api as talent
 
-from .models import Cohort, CohortMembership
+from .models import Cohort, CohortMembership, Mentorship
 
 ORGANISER_ROLES = talent.ORGANISER_ROLES
 
@@ -65,3 +69,29 @@ def is_mentor_of(user, person) -> bool:
 def require_mentor_of(actor, person) -> None:
     if not is_mentor_of(actor, person):
         raise PermissionDenied(_("您不是该学员所在班级的导师。"))
+
+
+def mentors_person(user, person) -> bool:
+    """``user`` mentors ``person`` now: a current mentorship, or a cohort of theirs."""
+    mentor = person_of(user)
+    if mentor is None:
+        return False
+    if Mentorship.objects.current().filter(mentor=mentor, mentee=person).exists():
+        return True
+    return is_mentor_of(user, person)
+
+
+def can_see_records_of(user, person) -> bool:
+    """Who sees a person's practice and case records, files included: the person,
+    HR/organisers/district admins whose subtree holds the person, the partner
+    university of its own student, and the person's current mentors."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    own = person_of(user)
+    if own is not None and own.pk == person.pk:
+        return True
+    if talent.scope_for(user, roles=talent.ADMIN_ROLES).contains_person(person):
+        return True
+    if talent.partner_scope(user).contains_person(person):
+        return True
+    return mentors_person(user, person)

@@ -19,10 +19,16 @@ urlpatterns = [
     path("cases/<int:pk>/", cases.case_task, name="case_task"),
     path("mentor/cases/", cases.mentor_home, name="mentor"),
     path("mentor/submissions/<int:pk>/", cases.review_submission, name="review_submission"),
+    path(
+        "cases/submissions/<int:pk>/attachment/",
+        cases.submission_attachment,
+        name="submission_attachment",
+    ),
     # practice hours, check-in and salons
     # learners
     path("practice/", practice.my_practice, name="my_practice"),
     path("practice/<int:pk>/qr/", practice.log_qr, name="log_qr"),
+    path("practice/evidence/<int:pk>/", practice.evidence_photo, name="evidence_photo"),
     # mentors
     path("mentor/", practice.mentor_home, name="mentor_home"),
     path("mentor/logs/", practice.mentor_decide, name="mentor_decide"),

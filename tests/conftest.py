@@ -55,3 +55,17 @@ def people(district):
 @pytest.fixture
 def demo(db):
     call_command("load_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Public and private media in a temporary folder, sent by Django itself
+    (django-sendfile2's simple backend); yields the private root."""
+    from django_sendfile.utils import _get_sendfile
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = settings.SENDFILE_ROOT = tmp_path / "private"
+    settings.SENDFILE_BACKEND = "django_sendfile.backends.simple"
+    _get_sendfile.cache_clear()
+    yield tmp_path / "private"
+    _get_sendfile.cache_clear()

@@ -1,5 +1,7 @@
 """Case practice 案例实操: tasks with a rubric, submissions and mentor reviews."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,6 +10,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 
+from ..storage import private_storage, unguessable_name
 from .programme import Stage
 
 
@@ -68,6 +71,10 @@ class CaseCriterion(models.Model):
         return f"{self.name}（{self.weight}%）"
 
 
+def attachment_path(instance: CaseSubmission, filename: str) -> str:
+    return unguessable_name("case-submissions", filename)
+
+
 class SubmissionStatus(models.TextChoices):
     SUBMITTED = "submitted", _("待评阅")
     RETURNED = "returned", _("已退回")
@@ -91,8 +98,13 @@ class CaseSubmission(models.Model):
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     text = models.TextField(_("案例内容"))
     attachment = models.FileField(
-        _("附件"), upload_to="case-submissions/%Y/%m/", blank=True, max_length=200
+        _("附件"),
+        upload_to=attachment_path,
+        storage=private_storage,
+        blank=True,
+        max_length=200,
     )
+    attachment_name = models.CharField(_("附件原名"), max_length=200, blank=True)
     status = models.CharField(
         _("状态"),
         max_length=10,

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..storage import private_storage, unguessable_name
+
 
 class MentorshipQuerySet(models.QuerySet):
     def current(self, day: datetime.date | None = None) -> MentorshipQuerySet:
@@ -202,18 +204,32 @@ class PracticeLog(models.Model):
 
 
 def evidence_path(instance: PracticeEvidence, filename: str) -> str:
-    return f"practice/{instance.log.person_id}/{filename}"
+    return unguessable_name("evidence", filename)
 
 
 class PracticeEvidence(models.Model):
-    """A photo proving a practice log, with where and when it was taken."""
+    """A photo proving a practice log, with where and when it was taken.
+
+    The photo is private (``lms.storage``): only those who may see the log get
+    it. Its evidence value, the time and place a 水印照片 would stamp on it, is
+    read from EXIF at upload into the fields below, which the mentor sees on
+    the sign-off screen.
+    """
 
     log = models.ForeignKey(
         PracticeLog, verbose_name=_("实践学时"), on_delete=models.CASCADE, related_name="evidence"
     )
-    photo = models.ImageField(_("照片"), upload_to=evidence_path)
+    photo = models.ImageField(
+        _("照片"), upload_to=evidence_path, storage=private_storage, max_length=200
+    )
     taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
     place = models.CharField(_("拍摄地点"), max_length=120, blank=True)
+    latitude = models.DecimalField(
+        _("拍摄纬度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("拍摄经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:

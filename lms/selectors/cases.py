@@ -6,7 +6,13 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from ..models import CaseCriterionScore, CaseSubmission, CaseTask, SubmissionStatus
-from ..permissions import is_mentor_of, mentee_ids_query, organiser_scope, person_of
+from ..permissions import (
+    can_see_records_of,
+    is_mentor_of,
+    mentee_ids_query,
+    organiser_scope,
+    person_of,
+)
 
 
 def tasks_for(person) -> list[CaseTask]:
@@ -90,3 +96,19 @@ def submission_for_user(user, pk: int) -> CaseSubmission:
     if organiser_scope(user).contains_person(submission.person):
         return submission
     raise Http404
+
+
+def attachment_for_user(user, pk: int) -> CaseSubmission:
+    """A submission whose attachment ``user`` may download: whoever may see the
+    author's records, and the mentor who reviewed it. Every refusal, anonymous
+    included, is the same 404 as an unknown id or a submission without a file."""
+    submission = (
+        CaseSubmission.objects.select_related("person__unit").filter(pk=pk).exclude(attachment="")
+    ).first()
+    if submission is None:
+        raise Http404
+    if user.is_authenticated and submission.reviewer_id == user.pk:
+        return submission
+    if not can_see_records_of(user, submission.person):
+        raise Http404
+    return submission

@@ -7,8 +7,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
 
-from lms.models import LogStatus, Mentorship, PracticeLog
+from lms.models import LogStatus, Mentorship, PracticeEvidence, PracticeLog
+from lms.permissions import can_see_records_of
 
 
 def signed_mentor_hours(
@@ -85,3 +87,25 @@ def mentees_of(user) -> QuerySet[Mentorship]:
 
 def current_mentorships_of(person) -> QuerySet[Mentorship]:
     return Mentorship.objects.current().filter(mentee=person).select_related("mentor")
+
+
+def can_see_log(user, log: PracticeLog) -> bool:
+    """Whoever may see the person's records, and the mentor the log was logged
+    with (who signs it, even once the mentorship has ended)."""
+    mentorship = log.mentorship
+    if mentorship is not None and user.is_authenticated and mentorship.mentor.user_id == user.pk:
+        return True
+    return can_see_records_of(user, log.person)
+
+
+def evidence_for_user(user, pk: int) -> PracticeEvidence:
+    """An evidence photo ``user`` may see. Every refusal, anonymous included, is
+    the same 404 as an unknown id, so a probe learns nothing."""
+    evidence = (
+        PracticeEvidence.objects.select_related("log__person__unit", "log__mentorship__mentor")
+        .filter(pk=pk)
+        .first()
+    )
+    if evidence is None or not can_see_log(user, evidence.log):
+        raise Http404
+    return evidence

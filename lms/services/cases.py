@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -55,7 +56,13 @@ def submit_case(
     try:
         with transaction.atomic():
             submission = CaseSubmission.objects.create(
-                task=task, person=person, version=version, text=text, attachment=attachment or ""
+                task=task,
+                person=person,
+                version=version,
+                text=text,
+                attachment=attachment or "",
+                # the download keeps the learner's file name; the stored one is random
+                attachment_name=PurePath(attachment.name).name[-200:] if attachment else "",
             )
     except IntegrityError as error:  # a double click racing itself
         raise ValidationError(_("上一版本正在等待导师评阅。")) from error

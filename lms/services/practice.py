@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core import signing
@@ -44,7 +45,8 @@ def log_practice(
     place: str = "",
 ) -> PracticeLog:
     """A learner records their own hours, optionally with a photo as evidence
-    (its EXIF time is kept); they wait for the mentor's sign-off."""
+    (its EXIF time and GPS position are kept in fields the mentor sees; the
+    file itself is private); they wait for the mentor's sign-off."""
     person = _own_person(actor)
     if mentorship is not None and mentorship.mentee_id != person.pk:
         raise PermissionDenied(_("只能登记自己的帮带学时。"))
@@ -61,7 +63,15 @@ def log_practice(
     log.full_clean()
     log.save()
     if photo is not None:
-        evidence = PracticeEvidence(log=log, photo=photo, place=place, taken_at=photo_time(photo))
+        found = photo_evidence(photo)
+        evidence = PracticeEvidence(
+            log=log,
+            photo=photo,
+            place=place,
+            taken_at=found.taken_at,
+            latitude=found.latitude,
+            longitude=found.longitude,
+        )
         evidence.full_clean(exclude=["log"])
         evidence.save()
     talent.record_audit(
@@ -71,26 +81,68 @@ def log_practice(
 
 
 EXIF_IFD = 0x8769
+GPS_IFD = 0x8825
 EXIF_DATETIME_ORIGINAL = 36867
+EXIF_OFFSET_TIME_ORIGINAL = 36881
 EXIF_DATETIME = 306
+GPS_LATITUDE_REF, GPS_LATITUDE, GPS_LONGITUDE_REF, GPS_LONGITUDE = 1, 2, 3, 4
 
 
-def photo_time(photo) -> datetime.datetime | None:
-    """When the photo was taken, from its EXIF data (camera local time), if present."""
+@dataclass(frozen=True)
+class PhotoEvidence:
+    """What a phone photo says about itself: when (EXIF DateTimeOriginal, with
+    its UTC offset if the camera wrote one, else camera local time read in the
+    site's zone) and where (EXIF GPS, decimal degrees)."""
+
+    taken_at: datetime.datetime | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+def _degrees(value, ref) -> Decimal | None:
     try:
-        photo.seek(0)
-        with Image.open(photo) as image:
-            exif = image.getexif()
-            text = exif.get_ifd(EXIF_IFD).get(EXIF_DATETIME_ORIGINAL) or exif.get(EXIF_DATETIME)
-    except (OSError, ValueError, SyntaxError):
+        d, m, s = (float(part) for part in value)
+    except (TypeError, ValueError, ZeroDivisionError):
         return None
-    finally:
-        photo.seek(0)
+    degrees = d + m / 60 + s / 3600
+    if str(ref).strip().upper() in ("S", "W"):
+        degrees = -degrees
+    if not -180 <= degrees <= 180:
+        return None
+    return Decimal(str(round(degrees, 6)))
+
+
+def _taken_at(exif_ifd, exif) -> datetime.datetime | None:
+    text = exif_ifd.get(EXIF_DATETIME_ORIGINAL) or exif.get(EXIF_DATETIME)
     try:
         taken = datetime.datetime.strptime(str(text).strip(), "%Y:%m:%d %H:%M:%S")
     except (TypeError, ValueError):
         return None
-    return timezone.make_aware(taken)
+    offset = str(exif_ifd.get(EXIF_OFFSET_TIME_ORIGINAL) or "").strip()
+    try:
+        zone = datetime.datetime.strptime(offset, "%z").tzinfo if offset else None
+    except ValueError:
+        zone = None
+    return taken.replace(tzinfo=zone) if zone else timezone.make_aware(taken)
+
+
+def photo_evidence(photo) -> PhotoEvidence:
+    """Time and place from a photo's EXIF data; empty fields where it has none."""
+    try:
+        photo.seek(0)
+        with Image.open(photo) as image:
+            exif = image.getexif()
+            exif_ifd = exif.get_ifd(EXIF_IFD)
+            gps = exif.get_ifd(GPS_IFD)
+    except (OSError, ValueError, SyntaxError):
+        return PhotoEvidence()
+    finally:
+        photo.seek(0)
+    latitude = _degrees(gps.get(GPS_LATITUDE), gps.get(GPS_LATITUDE_REF, "N"))
+    longitude = _degrees(gps.get(GPS_LONGITUDE), gps.get(GPS_LONGITUDE_REF, "E"))
+    if latitude is None or longitude is None or abs(latitude) > 90:
+        latitude = longitude = None
+    return PhotoEvidence(taken_at=_taken_at(exif_ifd, exif), latitude=latitude, longitude=longitude)
 
 
 def _pending_logs_of_mentor(actor, log_ids: Iterable[int]) -> list[PracticeLog]:

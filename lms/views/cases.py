@@ -13,6 +13,7 @@ from ..permissions import is_mentor_of, person_of, require_mentor
 from ..selectors import cases as selectors
 from ..selectors.progress import mentor_cohorts
 from ..services import cases as services
+from ..storage import send_private_file
 from .learning import learner_or_404
 
 
@@ -112,4 +113,16 @@ def review_submission(request, pk: int):
             "history": [s for s in history if s.pk != submission.pk],
             "tab": "mentor",
         },
+    )
+
+
+def submission_attachment(request, pk: int):
+    """A case attachment, downloaded under its original name, to those who may
+    see the submission's author's records (404 to anyone else)."""
+    submission = selectors.attachment_for_user(request.user, pk)
+    return send_private_file(
+        request,
+        submission.attachment,
+        download_name=submission.attachment_name or "attachment",
+        attachment=True,
     )

@@ -22,6 +22,7 @@ from lms.permissions import require_mentor
 from lms.qr import qr_svg
 from lms.selectors import practice as selectors
 from lms.services import practice as services
+from lms.storage import send_private_file
 from talent import api as talent
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
@@ -175,3 +176,9 @@ def scan_log(request, token: str):
         "lms/practice/scan_log.html",
         {"log": log, "signable": log.status == LogStatus.PENDING, "tab": "mentor"},
     )
+
+
+def evidence_photo(request, pk: int):
+    """An evidence photo, to those who may see its log (404 to anyone else)."""
+    evidence = selectors.evidence_for_user(request.user, pk)
+    return send_private_file(request, evidence.photo)

@@ -230,13 +230,12 @@ def test_my_practice_page_queries_do_not_grow(client, mentoring, django_assert_m
     assert "出示二维码给导师签核" in response.content.decode()
 
 
-def test_learner_logs_hours_with_a_photo_and_its_exif_time(client, mentoring, settings, tmp_path):
+def test_learner_logs_hours_with_a_photo_and_its_exif_time(client, mentoring, private_media):
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
-    settings.MEDIA_ROOT = tmp_path
     buffer = io.BytesIO()
     exif = Image.Exif()
     exif[306] = "2026:11:20 15:42:10"
