@@ -121,7 +121,7 @@ def build(placements: int, logs_each: int):
 
 def main() -> int:
     call_command("migrate", verbosity=0)
-    from cms.reports import coordinator_report
+    from cms.selectors import coordinator_report
     from cms.views.partner import transcript_sheets
     from talent.models import Placement
     from talent.selectors import placements as selectors

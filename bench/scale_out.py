@@ -74,9 +74,9 @@ def prepare():
     from django.utils import timezone
 
     from lms.models import CheckInSession, SessionKind
-    from lms.services.checkin import current_window, ticket_for
+    from lms.services.checkin import DEVICE_COOKIE, current_window, ticket_for
     from talent.models import Role, UnitKind
-    from talent.services import grant_role
+    from talent.services.access import grant_role
     from tests.factories import PersonFactory, UserFactory, make_unit
 
     district = make_unit("九龙坡区", kind=UnitKind.DISTRICT, code="bench-jlp")
@@ -98,24 +98,35 @@ def prepare():
         for i in range(SESSIONS)
     )
     window = current_window()
-    urls = [reverse("lms:checkin_confirm", args=[s.pk, ticket_for(s, window)]) for s in sessions]
 
     def login(user):
         client = Client()
         client.force_login(user)
         return client.cookies["sessionid"].value
 
-    phones = []
+    # Tickets are bound to the scanning browser and user (issue 14): each phone has
+    # its own device cookie and its own ticket for every session.
+    phones, urls = [], []
     for i in range(CLIENTS):
         user = UserFactory(username=f"bench_phone{i}")
         PersonFactory(unit=panlong, user=user)
-        phones.append(login(user))
+        device = f"bench-device-{i:04d}"
+        phones.append(f"sessionid={login(user)}; {DEVICE_COOKIE}={device}")
+        urls.append(
+            [
+                reverse(
+                    "lms:checkin_confirm",
+                    args=[s.pk, ticket_for(s, window, device=device, user_id=user.pk)],
+                )
+                for s in sessions
+            ]
+        )
     hr = UserFactory(username="bench_hr")
     grant_role(actor=None, user=hr, role=Role.HR, unit=jl)
     return {
         "urls": urls,
         "phones": phones,
-        "hr": login(hr),
+        "hr": f"sessionid={login(hr)}",
         "report": reverse("talent_reports:certification"),
         "sessions": reverse("lms:sessions"),
     }
@@ -126,7 +137,7 @@ class Phone:
 
     def __init__(self, session: str):
         self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-        self.cookie = f"sessionid={session}"
+        self.cookie = session
         self.token = ""
 
     def send(self, method, path, body=None):
@@ -220,21 +231,20 @@ def main() -> int:
         phones = [Phone(s) for s in data["phones"]]
         hr = [Phone(data["hr"]) for _ in range(CLIENTS // 4)]
         learners = [Phone(s) for s in data["phones"][: CLIENTS // 4]]
-        first = data["urls"][0]
-        for p in phones:
-            p.warm(first)
+        for i, p in enumerate(phones):
+            p.warm(data["urls"][i][0])
 
-        def next_urls(n):
-            return data["urls"][slot[0] * n : (slot[0] + 1) * n]
+        def next_urls(i, n):
+            return data["urls"][i][slot[0] * n : (slot[0] + 1) * n]
 
         def checkin_work(i, phone, errors):
-            for url in next_urls(REQUESTS):
+            for url in next_urls(i, REQUESTS):
                 phone.check_in(url, errors)
             return REQUESTS
 
         def mixed_work(i, phone, errors):
             if i < CLIENTS:
-                for url in next_urls(REQUESTS):
+                for url in next_urls(i, REQUESTS):
                     phone.check_in(url, errors)
             elif i < CLIENTS + len(hr):
                 for _ in range(REQUESTS // 5):

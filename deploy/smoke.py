@@ -90,7 +90,7 @@ def build():
     from lms.models import CheckInSession, SessionKind
     from lms.services.practice import log_practice
     from talent.models import Role, UnitKind
-    from talent.services import grant_role
+    from talent.services.access import grant_role
     from tests.factories import PersonFactory, UserFactory, make_unit
     from tests.lms.factories_practice import MentorshipFactory
 
@@ -134,11 +134,14 @@ def build():
 
 def check_in(data) -> None:
     from lms.models import CheckIn
-    from lms.services.checkin import current_window, ticket_for
+    from lms.services.checkin import DEVICE_COOKIE, current_window, ticket_for
 
     session = data["session"]
-    url = reverse("lms:checkin_confirm", args=[session.pk, ticket_for(session, current_window())])
-    cookie = session_cookie(data["learner"].user)
+    # the ticket a scan yields is bound to the scanning browser and user (issue 14)
+    device, user = "smoke-phone-000001", data["learner"].user
+    ticket = ticket_for(session, current_window(), device=device, user_id=user.pk)
+    url = reverse("lms:checkin_confirm", args=[session.pk, ticket])
+    cookie = f"{session_cookie(user)}; {DEVICE_COOKIE}={device}"
     status, headers, body = get(url, cookie)
     check(status == 200, f"confirm page answered {status}")
     csrf = re.search(r"csrftoken=([^;]+)", dict(headers).get("Set-Cookie", ""))
