@@ -9,7 +9,8 @@ MANAGE := $(PY) manage.py
 PYTEST := $(PY) -m pytest
 HOST ?= 127.0.0.1
 PORT ?= 8000
-APT_PACKAGES := chromium fonts-noto-cjk gettext postgresql libreoffice-calc-nogui poppler-utils faketime
+APT_PACKAGES := chromium fonts-noto-cjk gettext postgresql libreoffice-calc-nogui poppler-utils faketime \
+                redis-server nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help install system-deps messages messages-update i18n-check lint check migrate demo serve \
@@ -38,6 +39,8 @@ system-deps:
 	command -v soffice >/dev/null || missing="$$missing libreoffice-calc-nogui"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v faketime >/dev/null || missing="$$missing faketime"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v nginx >/dev/null || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \

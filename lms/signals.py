@@ -3,15 +3,19 @@ from django.dispatch import receiver
 
 
 @receiver(post_migrate)
-def keep_salon_defaults(sender, **kwargs):
-    """Themes, rubric and the drafting schedule come from a data migration; a
-    test flush wipes them, so put them back after every migrate/flush."""
+def keep_salon_defaults(sender, apps, **kwargs):
+    """Themes, rubric, check-in rules and schedules come from data migrations; a
+    test flush wipes them, so put them back after every migrate/flush.
+
+    ``apps`` is the state the migrate left behind: after a rollback to an earlier
+    release, a model that release did not have is skipped, not queried.
+    """
     if sender.label != "lms":
         return
-    from django.apps import apps
-
     from .migrations import _defaults
 
-    _defaults.seed(apps)
-    _defaults.seed_checkin_rules(apps)
-    _defaults.seed_reminder_schedule(apps)
+    for seed in (_defaults.seed, _defaults.seed_checkin_rules, _defaults.seed_reminder_schedule):
+        try:
+            seed(apps)
+        except LookupError:
+            continue
