@@ -44,3 +44,30 @@ def record(*, actor, action: str, obj: models.Model, before=None, after=None, **
     data.update(extra)
     user = actor if getattr(actor, "is_authenticated", False) else None
     return log(obj, action, user=user, data=data)
+
+
+def record_many(*, actor, action: str, entries, batch_size: int = 500) -> int:
+    """Write one audit event per ``(obj, before, after)`` in ``entries`` with a
+    constant number of queries (an import of thousands of rows): the same
+    ModelLogEntry rows ``record`` writes."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+    from wagtail.models import ModelLogEntry
+
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    now = timezone.now()
+    rows = []
+    for obj, before, after in entries:
+        rows.append(
+            ModelLogEntry(
+                content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+                object_id=str(obj.pk),
+                label=str(obj)[:255],
+                action=action,
+                timestamp=now,
+                data={"before": before or {}, "after": after or {}},
+                user=user,
+            )
+        )
+    ModelLogEntry.objects.bulk_create(rows, batch_size=batch_size)
+    return len(rows)

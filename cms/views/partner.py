@@ -374,25 +374,14 @@ class PartnerStudentImportView(talent.SpreadsheetImportView):
 
     template_name = "partner/import.html"
     url_name = "partner_student_import"
+    importer = "talent.imports.people.STUDENTS"
+    allow_background = False  # a partner has no admin job page; lists are small
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         self.scope = partner_portal_scope(request)
-        self.spec = talent.student_spec(actor=request.user)
         return View.dispatch(self, request, *args, **kwargs)
-
-    def apply(self, rows):
-        return talent.apply_students(rows, actor=self.request.user)
-
-    def audit_object(self):
-        return self.scope.units().order_by("path").first()
-
-    def describe(self, row):
-        values = dict(row.values)
-        if values["gender"]:
-            values["gender"] = talent.Gender(values["gender"]).label
-        return [values.get(c.key) for c in self.spec.columns]
 
     def get_context_data(self, **kwargs):
         return {"nav": "students"}

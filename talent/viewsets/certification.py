@@ -13,7 +13,6 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.widgets.button import HeaderButton
 
-from talent.imports import certification as certification_imports
 from talent.models import (
     CEHourEntry,
     Certificate,
@@ -376,13 +375,11 @@ class CertificateImportView(SpreadsheetImportView):
     permission_required = "talent.add_certificate"
     url_name = "talent_certificate_import"
     parent_crumb = ("talent_certificate:index", _("职业资格证书"))
-    spec_factory = certification_imports.certificate_spec
-    apply_rows = certification_imports.apply_certificates
+    importer = "talent.imports.certification.CERTIFICATES"
 
 
 class ExamImportView(SpreadsheetImportView):
     permission_required = "talent.add_examattempt"
     url_name = "talent_exam_import"
     parent_crumb = ("talent_examattempt:index", _("考试成绩"))
-    spec_factory = certification_imports.exam_spec
-    apply_rows = certification_imports.apply_exam_results
+    importer = "talent.imports.certification.EXAM_RESULTS"
