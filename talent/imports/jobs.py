@@ -63,7 +63,7 @@ def result_path(job: SpreadsheetJob) -> Path | None:
 
 
 def job_url(job: SpreadsheetJob) -> str:
-    return reverse("talent_job", args=[job.token])
+    return reverse(job.page_name, args=[job.token])
 
 
 def in_background(job: SpreadsheetJob) -> bool:
@@ -130,11 +130,20 @@ def confirm_import(job: SpreadsheetJob) -> bool:
 
 
 def start_export(
-    *, owner, title: str, filename: str, producer: str, params: dict, rows_total: int
+    *,
+    owner,
+    title: str,
+    filename: str,
+    producer: str,
+    params: dict,
+    rows_total: int | None,
+    page_name: str = "talent_job",
 ) -> SpreadsheetJob:
     """A large export in django-q2: ``producer(actor=owner, **params)`` returns the
-    ``(title, headings, rows)`` sheets of talent.spreadsheets.write_workbook."""
+    ``(title, headings, rows)`` sheets of talent.spreadsheets.write_workbook; the
+    owner follows it on the page named ``page_name`` (the partner portal has its own)."""
     job = SpreadsheetJob.objects.create(
+        page_name=page_name,
         owner=owner,
         kind=JobKind.EXPORT,
         title=title,

@@ -47,6 +47,7 @@ class SpreadsheetJob(models.Model):
     stored_name = models.CharField(max_length=100, blank=True)  # the upload, under jobs/
     result_name = models.CharField(max_length=100, blank=True)  # export or error workbook
     return_url = models.CharField(max_length=300, blank=True)
+    page_name = models.CharField(max_length=60, default="talent_job")  # URL name of its page
     background = models.BooleanField(_("后台处理"), default=False)
     state = models.CharField(
         _("状态"), max_length=12, choices=JobState.choices, default=JobState.QUEUED

@@ -119,6 +119,8 @@ class CertificateViewSet(ScopedModelViewSet):
         "obtained_on",
         "valid_until",
         "status",
+        "revoked_on",
+        "revoked_reason",
         "authority",
     ]
     export_headings = {
@@ -135,6 +137,7 @@ class CertificateViewSet(ScopedModelViewSet):
             FieldRowPanel([FieldPanel("obtained_on"), FieldPanel("valid_until")]),
             FieldPanel("authority"),
             FieldPanel("exam_year"),
+            FieldRowPanel([FieldPanel("revoked_on"), FieldPanel("revoked_reason")]),
         ],
         base_form_class=ScopedPersonForm,
     )
@@ -195,7 +198,15 @@ class ExamAttemptViewSet(ScopedModelViewSet):
     list_per_page = 50
     search_fields = ["person__name", "person__staff_no"]
     search_backend_name = None
-    list_export = ["person.staff_no", "person.name", "year", "level", "subject", "score"]
+    list_export = [
+        "person.staff_no",
+        "person.name",
+        "year",
+        "level",
+        "subject",
+        "score",
+        "sat_on",
+    ]
     export_headings = {"person.staff_no": _("工号"), "person.name": _("姓名")}
     export_filename = "exam-results"
     edit_handler = ObjectList(

@@ -50,6 +50,9 @@ class JobListView(WagtailAdminTemplateMixin, View):
     header_icon = "list-ul"
     template_name = "talent/admin/jobs.html"
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
     def get(self, request):
         jobs = SpreadsheetJob.objects.filter(owner=request.user)[:LIST_LENGTH]
         context = self.get_context_data()
