@@ -56,11 +56,16 @@ def record_many(*, actor, action: str, entries, batch_size: int = 500) -> int:
 
     user = actor if getattr(actor, "is_authenticated", False) else None
     now = timezone.now()
-    rows = []
+    types: dict = {}
+    written = 0
+    batch: list = []
+    # Built and inserted a batch at a time: 20,000 events never sit in memory at once.
     for obj, before, after in entries:
-        rows.append(
+        if type(obj) not in types:
+            types[type(obj)] = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+        batch.append(
             ModelLogEntry(
-                content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+                content_type=types[type(obj)],
                 object_id=str(obj.pk),
                 label=str(obj)[:255],
                 action=action,
@@ -69,5 +74,8 @@ def record_many(*, actor, action: str, entries, batch_size: int = 500) -> int:
                 user=user,
             )
         )
-    ModelLogEntry.objects.bulk_create(rows, batch_size=batch_size)
-    return len(rows)
+        if len(batch) == batch_size:
+            ModelLogEntry.objects.bulk_create(batch)
+            written, batch = written + len(batch), []
+    ModelLogEntry.objects.bulk_create(batch)
+    return written + len(batch)

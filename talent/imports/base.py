@@ -16,9 +16,10 @@ parsed rows; an ``Importer`` bundles them so a background job can rebuild both.
    rule (duplicates within the file, the database) on *all* rows, so one dry run
    lists every problem: each a ``CellError`` with the row, the column letter as
    placed in that file, the heading, and what to change, in Chinese.
-3. Only a clean dry run may commit: the commit parses and checks again (the
-   database may have moved), then ``apply`` runs in one transaction with an audit
-   event. Whatever ``apply`` could refuse, a check has already reported.
+3. Only a clean dry run may commit: the commit takes the dry run's rows (kept with
+   ``dump_result``), runs the whole-file rules again (the database may have moved),
+   then ``apply`` runs in one transaction with an audit event. Whatever ``apply``
+   could refuse, a check has already reported.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from decimal import Decimal
 from typing import Any
 
 from defusedxml.common import DefusedXmlException
+from django.apps import apps as django_apps
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -61,7 +64,6 @@ from talent.imports.workbook import (
     MAX_UPLOAD_BYTES,
     UNCALCULATED,
     ImportRejected,
-    estimated_rows,
     open_workbook,
     read_rows,
     visible_sheet,
@@ -180,6 +182,9 @@ class ParsedRow:
     number: int  # the spreadsheet row number a person sees
     values: dict[str, Any]
     bad: frozenset[str] = frozenset()  # keys whose cells were refused
+    # objects a whole-file rule looked up for the row (its person), which the
+    # apply step of the same run reuses instead of asking the database again
+    refs: dict[str, Any] = field(default_factory=dict)
 
     def has(self, *keys: str) -> bool:
         """Whether every one of ``keys`` holds a good, non-blank value: rules that
@@ -269,14 +274,6 @@ class ImportSpec:
         return output.getvalue()
 
     # Parsing ---------------------------------------------------------------
-    def count_rows(self, upload) -> int | None:
-        """The number of rows the visible sheet declares (cheap: no cell is read)."""
-        workbook = open_workbook(upload)
-        try:
-            return estimated_rows(visible_sheet(workbook))
-        finally:
-            workbook.close()
-
     def parse(self, upload, progress: Progress | None = None) -> ImportResult:
         """Read and check every row; ``progress(rows read)`` is called as it goes."""
         workbook = open_workbook(upload)
@@ -288,7 +285,7 @@ class ImportSpec:
             parsed: list[ParsedRow] = []
             seen: dict[str, dict[Any, int]] = {c.key: {} for c in self.columns if c.unique}
             for number, raw in rows:
-                if not raw or all(clean_text(v) == "" for v in raw):
+                if not raw or all(v is not UNCALCULATED and clean_text(v) == "" for v in raw):
                     continue
                 if len(parsed) >= self.max_rows:
                     errors.append(
@@ -312,10 +309,18 @@ class ImportSpec:
             progress(len(parsed))
         if not parsed and not errors:
             errors.append(CellError(header_number + 1, "", "", _("表格中没有数据行。")))
-        if self.check_rows and parsed:
-            errors.extend(self.locate(p, letters) for p in self.check_rows(parsed))
-        errors.sort(key=lambda e: e.sort_key)
-        return ImportResult(rows=parsed, errors=errors, letters=letters, sheet=sheet_title)
+        result = ImportResult(rows=parsed, errors=errors, letters=letters, sheet=sheet_title)
+        return self.check(result)
+
+    def check(self, result: ImportResult) -> ImportResult:
+        """Run the whole-file rules (again, at the commit: the database may have
+        moved since the dry run) and sort every problem by row and column."""
+        if self.check_rows and result.rows:
+            result.errors.extend(
+                self.locate(p, result.letters) for p in self.check_rows(result.rows)
+            )
+        result.errors.sort(key=lambda e: e.sort_key)
+        return result
 
     def locate(self, problem: Problem | CellError, letters: dict[str, str]) -> CellError:
         """A rule's finding with the column letter it has in this file."""
@@ -485,6 +490,13 @@ def run_import(
     result = spec.parse(upload, progress=progress)
     if not result.ok or not commit:
         return result
+    return commit_result(
+        spec, result, actor=actor, apply=apply, audit_obj=audit_obj, lock=lock, seal=seal
+    )
+
+
+def commit_result(spec, result, *, actor, apply, audit_obj=None, lock=None, seal=None):
+    """The write half of ``run_import`` for a checked, clean ``result``."""
     try:
         with transaction.atomic():
             if lock is not None and not lock():
@@ -508,3 +520,58 @@ def run_import(
         return result
     result.committed = True
     return result
+
+
+# Keeping a dry run's rows for its commit -------------------------------------------
+# The commit writes what the dry run showed, without reading the file again: the rows
+# are kept as JSON (dates, decimals and model instances tagged; instances reloaded in
+# one query per model), and the whole-file rules run again on them.
+
+
+def _dump_value(value):
+    if isinstance(value, Decimal):
+        return {"$dec": str(value)}
+    if isinstance(value, datetime.datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Model):
+        return {"$model": value._meta.label_lower, "pk": value.pk}
+    return value
+
+
+def dump_result(result: ImportResult) -> dict:
+    return {
+        "letters": result.letters,
+        "sheet": result.sheet,
+        "rows": [[r.number, {k: _dump_value(v) for k, v in r.values.items()}] for r in result.rows],
+    }
+
+
+def load_result(data: dict) -> ImportResult:
+    wanted: dict[str, set] = {}
+    for _number, values in data["rows"]:
+        for value in values.values():
+            if isinstance(value, dict) and "$model" in value:
+                wanted.setdefault(value["$model"], set()).add(value["pk"])
+    found = {
+        label: django_apps.get_model(label).objects.in_bulk(list(pks))
+        for label, pks in wanted.items()
+    }
+
+    def load(value):
+        if not isinstance(value, dict):
+            return value
+        if "$dec" in value:
+            return Decimal(value["$dec"])
+        if "$dt" in value:
+            return datetime.datetime.fromisoformat(value["$dt"])
+        if "$date" in value:
+            return datetime.date.fromisoformat(value["$date"])
+        return found[value["$model"]].get(value["pk"])
+
+    rows = [
+        ParsedRow(number, {k: load(v) for k, v in values.items()})
+        for number, values in data["rows"]
+    ]
+    return ImportResult(rows=rows, errors=[], letters=data["letters"], sheet=data["sheet"])

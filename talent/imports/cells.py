@@ -72,8 +72,8 @@ def hidden_characters(value: Any) -> str:
     named for the message (``U+202E（方向或格式控制符）``); "" when there are none.
     Such characters change how text displays or compares and cannot be seen, so
     they are refused rather than guessed away."""
-    if not isinstance(value, str):
-        return ""
+    if not isinstance(value, str) or value.isprintable():
+        return ""  # the common case, at C speed: no Cc, Cf, Co or Cs character
     kinds = {
         "Cc": _("控制字符"),
         "Cf": _("方向或格式控制符"),

@@ -40,6 +40,7 @@ def people_problems(actor, rows, subject: str) -> tuple[dict[str, Person], list[
         if not row.has("staff_no"):
             continue
         person = people.get(row.values["staff_no"])
+        row.refs["person"] = person
         if person is None:
             problems.append(
                 Problem(row.number, "staff_no", staff_no_not_found(row.values["staff_no"]))
@@ -66,6 +67,10 @@ def commit_rows(rows, write) -> str:
 
 
 def people_for(rows, actor) -> dict[str, Person]:
+    """The rows' people by 工号: those the dry-run rule found in this run, else
+    looked up again (within the actor's scope)."""
+    if all(r.refs.get("person") is not None for r in rows):
+        return {r.values["staff_no"]: r.refs["person"] for r in rows}
     return people_by_staff_no(scope_for(actor), (r.values["staff_no"] for r in rows))
 
 

@@ -16,7 +16,9 @@ neither, and the redelivery does the work.
 
 from __future__ import annotations
 
+import gzip
 import io
+import json
 import logging
 from pathlib import Path
 
@@ -31,8 +33,15 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from talent.imports.base import CellError, ImportResult, ImportSpec, run_import
-from talent.imports.workbook import ImportRejected, read_upload
+from talent.imports.base import (
+    CellError,
+    ImportResult,
+    ImportSpec,
+    commit_result,
+    dump_result,
+    load_result,
+)
+from talent.imports.workbook import ImportRejected, count_rows, read_upload
 from talent.models import JobKind, JobState, SpreadsheetJob
 from talent.services.notifications import notify
 from talent.spreadsheets import write_workbook
@@ -56,6 +65,11 @@ def job_dir() -> Path:
 
 def upload_path(job: SpreadsheetJob) -> Path:
     return job_dir() / job.stored_name
+
+
+def rows_path(job: SpreadsheetJob) -> Path:
+    """The clean dry run's rows, kept for the commit (gzipped JSON)."""
+    return job_dir() / f"{job.token.hex}-rows.json.gz"
 
 
 def result_path(job: SpreadsheetJob) -> Path | None:
@@ -96,7 +110,7 @@ def start_import(
     params = params or {}
     spec = import_string(handler).spec(actor=owner, **params)
     data = read_upload(upload)
-    rows = spec.count_rows(io.BytesIO(data))
+    rows = count_rows(io.BytesIO(data))
     job = SpreadsheetJob.objects.create(
         owner=owner,
         kind=JobKind.IMPORT,
@@ -167,9 +181,19 @@ def _run_or_enqueue(job: SpreadsheetJob, phase: str) -> None:
 # Running (the django-q2 task) ------------------------------------------------------
 
 
+# The states a phase may start from: a delivery that finds anything else (a dry
+# run delivered again after the commit began, a commit after it was done) stops.
+PHASE_STATES = {
+    "check": (JobState.QUEUED, JobState.CHECKING),
+    "commit": (JobState.COMMITTING,),
+    "export": (JobState.QUEUED, JobState.EXPORTING),
+}
+
+
 def run_job(job_id: int, phase: str) -> str:
+    """The django-q2 task (and, for a small file, the request's own call)."""
     job = SpreadsheetJob.objects.select_related("owner").filter(pk=job_id).first()
-    if job is None or job.state in (JobState.DONE, JobState.FAILED):
+    if job is None or job.state not in PHASE_STATES[phase]:
         return "skipped"
     try:
         if phase == "check":
@@ -214,6 +238,9 @@ def _check(job: SpreadsheetJob) -> None:
     job.state, job.finished_at = JobState.CHECKED, timezone.now()
     if result.errors:
         job.result_name = _error_workbook(job, result.errors)
+    else:
+        with gzip.open(rows_path(job), "wt", encoding="utf-8") as handle:
+            json.dump(dump_result(result), handle, ensure_ascii=False)
     job.save()
     if in_background(job):
         if result.errors:
@@ -250,20 +277,25 @@ def _commit(job: SpreadsheetJob) -> None:
     audit_obj = None
     if importer.audit_object is not None:
         audit_obj = importer.audit_object(actor=actor, **job.params)
-    with open(upload_path(job), "rb") as handle:
-        result = run_import(
+    report = _progress(job, JobState.COMMITTING)
+    # The rows the dry run showed, checked again against the database as it is now;
+    # the file is not read a second time.
+    with gzip.open(rows_path(job), "rt", encoding="utf-8") as handle:
+        result = spec.check(load_result(json.load(handle)))
+    report(len(result.rows))
+    if result.ok:
+        result = commit_result(
             spec,
-            handle,
+            result,
             actor=actor,
-            commit=True,
             apply=lambda rows: importer.apply(rows, actor=actor, **job.params),
             audit_obj=audit_obj,
-            progress=_progress(job, JobState.COMMITTING),
             lock=lock,
             seal=seal,
         )
     if result.committed:
         upload_path(job).unlink(missing_ok=True)
+        rows_path(job).unlink(missing_ok=True)
         return
     job.refresh_from_db()
     if job.state == JobState.DONE:  # a redelivery: the first delivery did it
