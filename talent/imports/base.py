@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -540,17 +541,20 @@ def _dump_value(value):
     return value
 
 
-def dump_result(result: ImportResult) -> dict:
-    return {
-        "letters": result.letters,
-        "sheet": result.sheet,
-        "rows": [[r.number, {k: _dump_value(v) for k, v in r.values.items()}] for r in result.rows],
-    }
+def dump_result(result: ImportResult, handle) -> None:
+    """Write the rows as JSON lines (a line of metadata, then one per row), so a
+    20,000-row file is never held twice in memory."""
+    handle.write(json.dumps({"letters": result.letters, "sheet": result.sheet}) + "\n")
+    for r in result.rows:
+        values = {k: _dump_value(v) for k, v in r.values.items()}
+        handle.write(json.dumps([r.number, values], ensure_ascii=False) + "\n")
 
 
-def load_result(data: dict) -> ImportResult:
+def load_result(handle) -> ImportResult:
+    meta = json.loads(handle.readline())
+    lines = [json.loads(line) for line in handle]
     wanted: dict[str, set] = {}
-    for _number, values in data["rows"]:
+    for _number, values in lines:
         for value in values.values():
             if isinstance(value, dict) and "$model" in value:
                 wanted.setdefault(value["$model"], set()).add(value["pk"])
@@ -570,8 +574,5 @@ def load_result(data: dict) -> ImportResult:
             return datetime.date.fromisoformat(value["$date"])
         return found[value["$model"]].get(value["pk"])
 
-    rows = [
-        ParsedRow(number, {k: load(v) for k, v in values.items()})
-        for number, values in data["rows"]
-    ]
-    return ImportResult(rows=rows, errors=[], letters=data["letters"], sheet=data["sheet"])
+    rows = [ParsedRow(number, {k: load(v) for k, v in values.items()}) for number, values in lines]
+    return ImportResult(rows=rows, errors=[], letters=meta["letters"], sheet=meta["sheet"])

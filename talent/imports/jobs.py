@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import json
 import logging
 from pathlib import Path
 
@@ -68,7 +67,7 @@ def upload_path(job: SpreadsheetJob) -> Path:
 
 
 def rows_path(job: SpreadsheetJob) -> Path:
-    """The clean dry run's rows, kept for the commit (gzipped JSON)."""
+    """The clean dry run's rows, kept for the commit (gzipped JSON lines)."""
     return job_dir() / f"{job.token.hex}-rows.json.gz"
 
 
@@ -240,7 +239,7 @@ def _check(job: SpreadsheetJob) -> None:
         job.result_name = _error_workbook(job, result.errors)
     else:
         with gzip.open(rows_path(job), "wt", encoding="utf-8") as handle:
-            json.dump(dump_result(result), handle, ensure_ascii=False)
+            dump_result(result, handle)
     job.save()
     if in_background(job):
         if result.errors:
@@ -281,7 +280,7 @@ def _commit(job: SpreadsheetJob) -> None:
     # The rows the dry run showed, checked again against the database as it is now;
     # the file is not read a second time.
     with gzip.open(rows_path(job), "rt", encoding="utf-8") as handle:
-        result = spec.check(load_result(json.load(handle)))
+        result = spec.check(load_result(handle))
     report(len(result.rows))
     if result.ok:
         result = commit_result(

@@ -260,7 +260,10 @@ def grant_certification_bonuses(*, actor, certificates: list[Certificate]) -> li
     if not certificates:
         return []
     policy = PromotionPolicy.load()
-    ids = {c.person_id for c in certificates}
+    # Only people on the ladder (with a grade) can gain one: lock and load just those,
+    # then read their grades under the lock.
+    graded = GradeChange.objects.filter(person_id__in={c.person_id for c in certificates})
+    ids = set(graded.values_list("person_id", flat=True).distinct())
     people = {
         p.pk: p
         for p in Person.objects.select_for_update(of=("self",))
@@ -282,8 +285,8 @@ def grant_certification_bonuses(*, actor, certificates: list[Certificate]) -> li
     grades = {g.number: g for g in Grade.objects.all()}
     changes = []
     for certificate in sorted(certificates, key=lambda c: (c.person_id, c.level)):
-        person, current = people[certificate.person_id], latest.get(certificate.person_id)
-        if current is None or person.post is None:
+        person, current = people.get(certificate.person_id), latest.get(certificate.person_id)
+        if current is None or person is None or person.post is None:
             continue
         given = [
             lvl
