@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -9,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.views import partner
 from cms.views import placements as placement_views
 from cms.views import site as views
+from talent import api as talent
 
 urlpatterns = [
     # Wagtail's site history filters log entries by model permission only, which would
@@ -59,6 +61,17 @@ urlpatterns = [
         name="partner_withdraw",
     ),
     path("partner/transcript.xlsx", partner.partner_transcript, name="partner_transcript"),
+    path("partner/jobs/<str:token>/", partner.partner_job, name="partner_job"),
+    path(
+        "partner/jobs/<str:token>/progress/",
+        login_required(talent.job_progress),
+        name="partner_job_progress",
+    ),
+    path(
+        "partner/jobs/<str:token>/download/",
+        login_required(talent.job_download),
+        name="partner_job_download",
+    ),
 ]
 
 if settings.DEBUG:

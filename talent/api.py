@@ -9,6 +9,7 @@ from talent.audit import record as record_audit
 from talent.audit import snapshot
 from talent.forms import EvaluationForm
 from talent.imports import base as imports
+from talent.imports.jobs import start_export
 from talent.imports.people import apply_students, student_spec
 from talent.models import (
     CEHourEntry,
@@ -76,7 +77,9 @@ from talent.services.placements import (
 from talent.spreadsheets import xlsx_response
 from talent.viewsets.feedback import error_text, error_texts, flash_error
 from talent.viewsets.history import ChangeFormatter, register_actions
-from talent.viewsets.imports import SpreadsheetImportView
+from talent.viewsets.imports import SpreadsheetImportView, own_job
+from talent.viewsets.jobs import job_download, job_progress
+from talent.viewsets.jobs import progress as job_progress_data
 from talent.viewsets.reports import ComputedReportView
 from talent.viewsets.scope import ScopedModelViewSet
 
@@ -147,6 +150,7 @@ __all__ = [
     "revoke_role",
     "save_person",
     "save_student",
+    "start_export",
     "submit_evaluation",
     "update_grant",
     "update_org_unit",
@@ -165,6 +169,10 @@ __all__ = [
     "error_texts",
     "flash_error",
     "SpreadsheetImportView",
+    "job_download",
+    "job_progress",
+    "job_progress_data",
+    "own_job",
     "register_actions",
     "xlsx_response",
 ]

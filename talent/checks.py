@@ -36,3 +36,23 @@ def require_user_unit_in_scope(actor, unit) -> None:
     """The strict form of ``require_unit_in_scope``: ``actor=None`` is refused."""
     if not scope_for(actor).contains_unit(unit):
         raise PermissionDenied(_("该单位不在您的管辖范围内。"))
+
+
+def require_people_in_scope(actor, people) -> None:
+    """``require_person_in_scope`` for many people at once (their units loaded):
+    no query."""
+    if actor is None:
+        return
+    scope = scope_for(actor)
+    if any(not scope.contains_person(p) for p in people):
+        raise PermissionDenied(_("该人员不在您的管辖范围内。"))
+
+
+def require_not_about_self(actor, people) -> None:
+    """Nobody records a fact about themselves (a certificate, an exam result, an
+    assessment of their own person)."""
+    from talent.selectors.people import person_for_user
+
+    own = person_for_user(actor) if actor is not None else None
+    if own is not None and any(p.pk == own.pk for p in people):
+        raise PermissionDenied(_("不能登记与本人有关的记录，请由其他人员办理。"))

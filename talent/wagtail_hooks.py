@@ -10,11 +10,12 @@ from .viewsets.certification import (
     ExamImportView,
 )
 from .viewsets.history import register_actions
+from .viewsets.jobs import urlpatterns as job_urls
 from .viewsets.ladder import (
     AssessmentImportView,
     CertificationViewSetGroup,
 )
-from .viewsets.people import RosterImportView, TalentViewSetGroup
+from .viewsets.people import RosterImportView, TalentViewSetGroup, UnitImportView
 from .viewsets.placements import PlacementViewSetGroup
 from .viewsets.reports import CEPaceReportView, CertificationReportView, LadderReportView
 
@@ -94,6 +95,8 @@ def register_placement_viewsets():
 def register_talent_admin_urls():
     return [
         path("talent/people/import/", RosterImportView.as_view(), name="talent_roster_import"),
+        path("talent/units/import/", UnitImportView.as_view(), name="talent_unit_import"),
+        path("talent/jobs/", include(job_urls)),
         path("talent/reports/", include(report_urls)),
         path(
             "talent/certificates/import/",

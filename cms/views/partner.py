@@ -265,6 +265,8 @@ LOG_HEADINGS = [
 
 
 # column widths that suit both sheets (summary, signed logs)
+# More placements than this: the transcript is written in the background.
+TRANSCRIPT_BACKGROUND_PLACEMENTS = 200
 TRANSCRIPT_WIDTHS = {1: 12, 2: 10, 3: 18, 4: 32, 5: 16, 6: 30, 7: 12, 8: 18, 9: 10, 10: 12}
 
 
@@ -315,10 +317,9 @@ def transcript_sheets(qs) -> list[tuple[str, list, list]]:
     ]
 
 
-@login_required
-def partner_transcript(request):
-    """Hours transcript for one term (``?term=``) or one student (``?person=``)."""
-    scope = partner_portal_scope(request)
+def transcript_placements(scope, *, person_id=None, term=None):
+    """The placements a transcript covers, and its file name; a person outside
+    the scope is 404."""
     qs = talent.placements_for_partner(scope).exclude(
         status__in=(
             talent.PlacementStatus.PROPOSED,
@@ -327,16 +328,63 @@ def partner_transcript(request):
         )
     )
     name = "transcript"
-    if person_id := request.GET.get("person"):
+    if person_id:
         person = scope.people().filter(pk=person_id).first()
         if person is None:
             raise Http404
         qs = qs.filter(person=person)
         name = f"transcript-{person.staff_no}"
-    elif term := request.GET.get("term"):
+    elif term:
         qs = qs.filter(term=term)
         name = f"transcript-{term}"
+    return qs, name
+
+
+def transcript_export(*, actor, person_id=None, term=None):
+    """The background export's producer: the same transcript, rebuilt within the
+    partner's scope at the time it runs."""
+    scope = talent.partner_scope(actor)
+    if scope.is_empty or scope.everything:
+        raise PermissionDenied
+    qs, _name = transcript_placements(scope, person_id=person_id, term=term)
+    return transcript_sheets(qs)
+
+
+@login_required
+def partner_transcript(request):
+    """Hours transcript for one term (``?term=``) or one student (``?person=``).
+    A transcript of many placements is written by django-q2 (its signed logs run
+    to tens of thousands of rows) and followed on its job page."""
+    scope = partner_portal_scope(request)
+    params = {"person_id": request.GET.get("person"), "term": request.GET.get("term")}
+    qs, name = transcript_placements(scope, **params)
+    placements = qs.count()
+    if placements > TRANSCRIPT_BACKGROUND_PLACEMENTS:
+        job = talent.start_export(
+            owner=request.user,
+            title=str(_("学时成绩单导出")),
+            filename=name,
+            producer="cms.views.partner.transcript_export",
+            params=params,
+            rows_total=None,
+            page_name="partner_job",
+        )
+        return redirect("partner_job", token=job.token)
     return talent.xlsx_response(name, transcript_sheets(qs), widths=TRANSCRIPT_WIDTHS)
+
+
+@login_required
+def partner_job(request, token):
+    """A background export of the partner's: progress, then the download."""
+    partner_portal_scope(request)
+    job = talent.own_job(request, token)
+    if job is None:
+        raise Http404
+    return render(
+        request,
+        "partner/job.html",
+        {"job": job, "progress": talent.job_progress_data(job), "nav": "students"},
+    )
 
 
 # Students -------------------------------------------------------------------
@@ -374,25 +422,14 @@ class PartnerStudentImportView(talent.SpreadsheetImportView):
 
     template_name = "partner/import.html"
     url_name = "partner_student_import"
+    importer = "talent.imports.people.STUDENTS"
+    allow_background = False  # a partner has no admin job page; lists are small
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         self.scope = partner_portal_scope(request)
-        self.spec = talent.student_spec(actor=request.user)
         return View.dispatch(self, request, *args, **kwargs)
-
-    def apply(self, rows):
-        return talent.apply_students(rows, actor=self.request.user)
-
-    def audit_object(self):
-        return self.scope.units().order_by("path").first()
-
-    def describe(self, row):
-        values = dict(row.values)
-        if values["gender"]:
-            values["gender"] = talent.Gender(values["gender"]).label
-        return [values.get(c.key) for c in self.spec.columns]
 
     def get_context_data(self, **kwargs):
         return {"nav": "students"}

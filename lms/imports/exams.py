@@ -3,6 +3,7 @@ the question bank 题库导入 and cohort members 班级学员导入."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from lms.models import Cohort, ExamLevel, ExamSubject, Question, QuestionKind
@@ -38,15 +39,15 @@ def _check_question(values) -> list[tuple[str, str]]:
     return problems
 
 
-def _no_duplicate_stems(rows: list[imports.ParsedRow]) -> list[imports.CellError]:
+def _no_duplicate_stems(rows: list[imports.ParsedRow]) -> list[imports.Problem]:
     """A stem already in the bank (same subject) is refused, so importing the same
     file twice does not double the bank."""
-    stems = {(r.values["subject"], r.values["stem"]): r.number for r in rows}
+    stems = {(r.values["subject"], r.values["stem"]): r.number for r in rows if r.has("stem")}
     existing = Question.objects.filter(stem__in=[stem for _s, stem in stems]).values_list(
         "subject", "stem"
     )
     return [
-        imports.CellError(stems[key], "E", _("题干"), _("题库中已有相同题干的试题"))
+        imports.Problem(stems[key], "stem", _("题库中已有相同题干的试题，请删除本行"))
         for key in existing
         if key in stems
     ]
@@ -129,32 +130,30 @@ def apply_questions(rows: list[imports.ParsedRow]) -> str:
     return _("新增试题 %(n)d 道") % {"n": len(rows)}
 
 
-def members_spec(*, actor) -> imports.ImportSpec:
+def members_spec(*, actor, **_context) -> imports.ImportSpec:
     scope = organiser_scope(actor)
 
-    def check_rows(rows: list[imports.ParsedRow]) -> list[imports.CellError]:
+    def check_rows(rows: list[imports.ParsedRow]) -> list[imports.Problem]:
         """Every 工号 must be a person in the organiser's scope (an unknown number and
         one outside the scope read the same); a 姓名, when given, must match, which
         catches a mistyped number."""
         people = talent.people_by_staff_no(scope, (r.values["staff_no"] for r in rows))
         errors = []
         for row in rows:
+            if not row.has("staff_no"):
+                continue
             person = people.get(row.values["staff_no"])
             if person is None:
                 errors.append(
-                    imports.CellError(
-                        row.number,
-                        "A",
-                        _("工号"),
-                        talent.staff_no_not_found(row.values["staff_no"]),
+                    imports.Problem(
+                        row.number, "staff_no", talent.staff_no_not_found(row.values["staff_no"])
                     )
                 )
             elif row.values["name"] and row.values["name"] != person.name:
                 errors.append(
-                    imports.CellError(
+                    imports.Problem(
                         row.number,
-                        "B",
-                        _("姓名"),
+                        "name",
                         _("与工号对应的姓名“%(name)s”不一致") % {"name": person.name},
                     )
                 )
@@ -178,7 +177,17 @@ def members_spec(*, actor) -> imports.ImportSpec:
     )
 
 
-def apply_members(rows: list[imports.ParsedRow], *, actor, cohort: Cohort) -> str:
+def cohort_for(*, actor, cohort: int) -> Cohort:
+    """The cohort of a members import, refused unless the organiser manages it."""
+    found = Cohort.objects.select_related("unit").filter(pk=cohort).first()
+    if found is None or not organiser_scope(actor).contains_unit(found.unit):
+        raise PermissionDenied
+    return found
+
+
+def apply_members(rows: list[imports.ParsedRow], *, actor, cohort) -> str:
+    if not isinstance(cohort, Cohort):
+        cohort = cohort_for(actor=actor, cohort=cohort)
     people = talent.Person.objects.filter(
         staff_no__in=[r.values["staff_no"] for r in rows]
     ).select_related("unit")
@@ -187,3 +196,10 @@ def apply_members(rows: list[imports.ParsedRow], *, actor, cohort: Cohort) -> st
         "added": added,
         "same": len(rows) - added,
     }
+
+
+QUESTIONS = imports.Importer(
+    spec=lambda *, actor: question_spec(),
+    apply=lambda rows, *, actor: apply_questions(rows),
+)
+MEMBERS = imports.Importer(spec=members_spec, apply=apply_members, audit_object=cohort_for)

@@ -1,60 +1,100 @@
-"""Spreadsheet imports: a template, a dry run that names every bad cell, an
-all-or-nothing commit.
+"""Spreadsheet imports: a template, a dry run that names every problem in one
+pass, an all-or-nothing commit.
 
-An importer declares an ``ImportSpec`` (its columns and how each cell is parsed)
-and an ``apply`` function that writes the parsed rows. ``run_import`` does the
-rest:
+An importer declares an ``ImportSpec`` (its columns and how each cell is parsed,
+per-row rules and whole-file rules) and an ``apply`` function that writes the
+parsed rows; an ``Importer`` bundles them so a background job can rebuild both.
+``run_import`` does the rest:
 
-1. ``open_workbook`` refuses anything that is not a real, reasonably sized .xlsx:
-   size cap, zip sanity (entry count, uncompressed size, compression ratio), no DTD
-   or entity declarations in any XML part (XML bombs), and openpyxl itself parses
-   through defusedxml. The workbook is opened read-only.
+1. ``open_workbook`` (talent.imports.workbook) refuses anything that is not a real,
+   reasonably sized .xlsx; the visible, active sheet is read, hidden ones skipped.
 2. ``ImportSpec.parse`` finds the heading row (merged title rows above it are fine),
-   maps columns by their Chinese headings in any order, normalises messy input
-   (full-width digits and spaces, trailing spaces, 工号 stored as numbers, dates typed
-   as text or Excel serials) and collects every problem as a ``CellError`` naming
-   the row, the column letter and the heading, in Chinese.
-3. Only a clean dry run may commit; ``apply`` runs in one transaction with an audit
-   event, and a ``RowError`` raised from it rolls everything back.
+   maps columns by their Chinese headings in any order and refuses unknown ones by
+   name, normalises messy input (full-width characters, zero-width spaces and BOMs,
+   工号 stored as numbers, dates typed as text or Excel serials), refuses invisible
+   control characters by name, and then runs every row rule and every whole-file
+   rule (duplicates within the file, the database) on *all* rows, so one dry run
+   lists every problem: each a ``CellError`` with the row, the column letter as
+   placed in that file, the heading, and what to change, in Chinese.
+3. Only a clean dry run may commit: the commit takes the dry run's rows (kept with
+   ``dump_result``), runs the whole-file rules again (the database may have moved),
+   then ``apply`` runs in one transaction with an audit event. Whatever ``apply``
+   could refuse, a check has already reported.
 """
 
 from __future__ import annotations
 
 import datetime
 import io
+import json
 import re
-import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from defusedxml.common import DefusedXmlException
+from django.apps import apps as django_apps
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
+from openpyxl import Workbook
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from talent import audit
+from talent.imports.cells import (
+    INVISIBLE,
+    CellValueError,
+    boolean,
+    choice,
+    clean_text,
+    code,
+    date,
+    decimal,
+    email,
+    hidden_characters,
+    integer,
+    past_date,
+    past_year,
+    phone,
+    text,
+    unit,
+)
+from talent.imports.workbook import (
+    MAX_UPLOAD_BYTES,
+    UNCALCULATED,
+    ImportRejected,
+    open_workbook,
+    read_rows,
+    visible_sheet,
+)
 from talent.spreadsheets import HEADING_FILL, HEADING_FONT
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
-MAX_ZIP_ENTRIES = 2_000
+__all__ = [
+    "INVISIBLE",
+    "MAX_UPLOAD_BYTES",
+    "CellValueError",
+    "ImportRejected",
+    "boolean",
+    "choice",
+    "clean_text",
+    "code",
+    "date",
+    "decimal",
+    "email",
+    "integer",
+    "open_workbook",
+    "past_date",
+    "past_year",
+    "phone",
+    "unit",
+]
+
 HEADER_SEARCH_ROWS = 10
-DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
-
-
-class ImportRejected(Exception):
-    """The file as a whole cannot be read (not xlsx, too large, unsafe, no header)."""
-
-
-class CellValueError(ValueError):
-    """Raised by a column parser; the message is shown to the user."""
+PROGRESS_EVERY = 500
+# Headings people add to every list; they carry no fact, so they are passed over.
+IGNORED_HEADERS = {"序号"}
 
 
 class RowError(Exception):
@@ -68,7 +108,7 @@ class RowError(Exception):
 @dataclass(frozen=True)
 class CellError:
     row: int
-    column: str
+    column: str  # the letter as placed in the uploaded file ("" for the whole row)
     header: str
     message: str
 
@@ -82,180 +122,19 @@ class CellError:
             }
         return _("第 %(row)d 行：%(message)s") % {"row": self.row, "message": self.message}
 
-
-# Cell normalisers and parsers ------------------------------------------------
-
-
-def clean_text(value: Any) -> str:
-    """Full-width → half-width (NFKC), trim, and numbers typed as numbers → digits."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, (datetime.datetime, datetime.date)):
-        return value.isoformat()
-    return unicodedata.normalize("NFKC", str(value)).replace("\u3000", " ").strip()
+    @property
+    def sort_key(self) -> tuple[int, int]:
+        return self.row, column_index_from_string(self.column) if self.column else 0
 
 
-def text(max_length: int | None = None) -> Callable[[Any], str]:
-    def parse(value: Any) -> str:
-        result = clean_text(value)
-        if max_length and len(result) > max_length:
-            raise CellValueError(_("不能超过 %(n)d 个字符") % {"n": max_length})
-        return result
+@dataclass(frozen=True)
+class Problem:
+    """What a row rule or a whole-file rule finds: the framework turns the column
+    key into the letter it has in the uploaded file and the heading."""
 
-    return parse
-
-
-def code(max_length: int = 32) -> Callable[[Any], str]:
-    """Identifiers such as 工号 / 证书编号: stored as numbers in many files, no spaces."""
-
-    def parse(value: Any) -> str:
-        result = clean_text(value).replace(" ", "").upper()
-        if len(result) > max_length:
-            raise CellValueError(_("不能超过 %(n)d 个字符") % {"n": max_length})
-        if not re.fullmatch(r"[0-9A-Z_\-/.]+", result):
-            raise CellValueError(_("只能包含字母、数字和 - _ / ."))
-        return result
-
-    return parse
-
-
-def integer(min_value: int | None = None, max_value: int | None = None):
-    def parse(value: Any) -> int:
-        raw = clean_text(value)
-        if isinstance(value, float) and not value.is_integer():
-            raise CellValueError(_("应为整数"))
-        if not re.fullmatch(r"[+-]?\d+", raw):
-            raise CellValueError(_("应为整数"))
-        number = int(raw)
-        if min_value is not None and number < min_value:
-            raise CellValueError(_("不能小于 %(n)d") % {"n": min_value})
-        if max_value is not None and number > max_value:
-            raise CellValueError(_("不能大于 %(n)d") % {"n": max_value})
-        return number
-
-    return parse
-
-
-def decimal(
-    min_value: Decimal | int | None = None, max_value: Decimal | int | None = None, places: int = 2
-):
-    def parse(value: Any) -> Decimal:
-        raw = clean_text(value)
-        try:
-            number = Decimal(raw)
-        except InvalidOperation:
-            raise CellValueError(_("应为数字")) from None
-        if not number.is_finite():
-            raise CellValueError(_("应为数字"))
-        if min_value is not None and number < Decimal(min_value):
-            raise CellValueError(_("不能小于 %(n)s") % {"n": min_value})
-        if max_value is not None and number > Decimal(max_value):
-            raise CellValueError(_("不能大于 %(n)s") % {"n": max_value})
-        return round(number, places)
-
-    return parse
-
-
-DATE_PATTERNS = (
-    re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"),
-    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
-    re.compile(r"(\d{4})(\d{2})(\d{2})"),
-)
-
-
-def date(value: Any) -> datetime.date:
-    """Real dates, Excel serial numbers, and text like 2024-03-05, 2024/3/5,
-    2024.3.5, 2024年3月5日 or 20240305. Day-first or month-first text such as
-    05/03/2024 is ambiguous and refused."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 1 <= value < 2_958_466:  # Excel's serial range
-            return from_excel(value).date()
-        raise CellValueError(_("无法识别的日期"))
-    raw = clean_text(value).replace(" ", "")
-    for pattern in DATE_PATTERNS:
-        match = pattern.fullmatch(raw)
-        if match:
-            try:
-                return datetime.date(*(int(g) for g in match.groups()))
-            except ValueError:
-                raise CellValueError(_("日期不存在")) from None
-    raise CellValueError(_("无法识别的日期，请写成 2024-03-05 的形式"))
-
-
-def choice(options: dict[str, Any] | Iterable[tuple[Any, Any]]):
-    """Accept a choice by its Chinese label or its stored value."""
-    pairs = list(options.items()) if isinstance(options, dict) else list(options)
-    lookup = {}
-    for stored, label in pairs:
-        lookup[clean_text(label)] = stored
-        lookup[clean_text(stored)] = stored
-    labels = [str(label) for _stored, label in pairs]
-
-    def parse(value: Any):
-        raw = clean_text(value)
-        if raw in lookup:
-            return lookup[raw]
-        raise CellValueError(_("应为以下之一：%(options)s") % {"options": "、".join(labels)})
-
-    parse.labels = labels  # used for the template's drop-down
-    return parse
-
-
-def boolean(value: Any) -> bool:
-    raw = clean_text(value).lower()
-    if raw in ("是", "y", "yes", "true", "1", "√", "在职", "有"):
-        return True
-    if raw in ("否", "n", "no", "false", "0", "×", "离职", "无"):
-        return False
-    raise CellValueError(_("应填“是”或“否”"))
-
-
-def unit(units: list) -> Callable[[Any], Any]:
-    """An org unit by its code or (unambiguous) name, among ``units`` — pass the
-    units in the importing user's scope, so anything else reads as not found."""
-    by_code = {u.code.upper(): u for u in units}
-    by_name: dict[str, list] = {}
-    for u in units:
-        by_name.setdefault(clean_text(u.name), []).append(u)
-
-    def parse(value):
-        raw = clean_text(value)
-        if raw.upper() in by_code:
-            return by_code[raw.upper()]
-        matches = by_name.get(raw, [])
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
-            raise CellValueError(_("单位名称“%(name)s”不唯一，请改填单位编码") % {"name": raw})
-        raise CellValueError(_("找不到单位“%(name)s”，或不在您的管辖范围内") % {"name": raw})
-
-    return parse
-
-
-def phone(value) -> str:
-    raw = clean_text(value).replace("-", "").replace(" ", "")
-    if not raw.isdigit() or not 7 <= len(raw) <= 12:
-        raise CellValueError(_("手机号应为 7–12 位数字"))
-    return raw
-
-
-def email(value) -> str:
-    from django.core.validators import validate_email
-
-    raw = clean_text(value)
-    try:
-        validate_email(raw)
-    except Exception:
-        raise CellValueError(_("电子邮箱格式不正确")) from None
-    return raw
+    row: int
+    key: str  # a column key, or "" for the whole row
+    message: str
 
 
 # Columns and specs -------------------------------------------------------------
@@ -279,6 +158,19 @@ class Column:
     def names(self) -> set[str]:
         return {normalise_header(h) for h in (self.header, *self.aliases)}
 
+    def display(self, value: Any) -> str:
+        """A parsed value as the preview shows it (choices by their label)."""
+        if value is None:
+            return ""
+        label_of = getattr(self.parse, "label_of", None)
+        if label_of is not None:
+            return label_of.get(value, str(value))
+        if isinstance(value, bool):
+            return _("是") if value else _("否")
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            return value.isoformat()
+        return str(value)
+
 
 def normalise_header(value: Any) -> str:
     raw = clean_text(value)
@@ -290,6 +182,16 @@ def normalise_header(value: Any) -> str:
 class ParsedRow:
     number: int  # the spreadsheet row number a person sees
     values: dict[str, Any]
+    bad: frozenset[str] = frozenset()  # keys whose cells were refused
+    # objects a whole-file rule looked up for the row (its person), which the
+    # apply step of the same run reuses instead of asking the database again
+    refs: dict[str, Any] = field(default_factory=dict)
+
+    def has(self, *keys: str) -> bool:
+        """Whether every one of ``keys`` holds a good, non-blank value: rules that
+        compare rows or ask the database skip a row without them (its cell error
+        is already reported)."""
+        return all(k not in self.bad and self.values.get(k) is not None for k in keys)
 
 
 @dataclass
@@ -298,10 +200,15 @@ class ImportResult:
     errors: list[CellError]
     committed: bool = False
     summary: str = ""
+    letters: dict[str, str] = field(default_factory=dict)  # column key → letter in the file
+    sheet: str = ""
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+Progress = Callable[[int], None]
 
 
 @dataclass
@@ -310,13 +217,18 @@ class ImportSpec:
     title: str  # Chinese, shown on screens and as the sheet title
     columns: Sequence[Column]
     max_rows: int = 20_000
-    # per-row cross-field rules: values -> [(column key, message)]
+    # per-row cross-field rules: values -> [(column key, message)]; values of refused
+    # or blank cells are None
     validate_row: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None
-    # whole-file rules that need the database (one query for all rows)
-    check_rows: Callable[[list[ParsedRow]], list[CellError]] | None = None
+    # whole-file rules (duplicates across rows, the database: a fixed number of
+    # queries for all rows) -> [Problem]
+    check_rows: Callable[[list[ParsedRow]], list[Problem | CellError]] | None = None
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
+
+    def describe(self, row: ParsedRow) -> list[str]:
+        return [c.display(row.values.get(c.key)) for c in self.columns]
 
     # Template --------------------------------------------------------------
     def template(self) -> bytes:
@@ -363,18 +275,18 @@ class ImportSpec:
         return output.getvalue()
 
     # Parsing ---------------------------------------------------------------
-    def parse(self, upload) -> ImportResult:
+    def parse(self, upload, progress: Progress | None = None) -> ImportResult:
+        """Read and check every row; ``progress(rows read)`` is called as it goes."""
         workbook = open_workbook(upload)
         try:
-            sheet = workbook.worksheets[0]
-            rows = sheet.iter_rows(values_only=True)
+            sheet = visible_sheet(workbook)
+            rows = read_rows(workbook, sheet)
             header_number, mapping, errors = self._find_header(rows)
+            letters = {c.key: get_column_letter(i + 1) for i, c in mapping.items()}
             parsed: list[ParsedRow] = []
             seen: dict[str, dict[Any, int]] = {c.key: {} for c in self.columns if c.unique}
-            number = header_number
-            for raw in rows:
-                number += 1
-                if raw is None or all(clean_text(v) == "" for v in raw):
+            for number, raw in rows:
+                if not raw or all(v is not UNCALCULATED and clean_text(v) == "" for v in raw):
                     continue
                 if len(parsed) >= self.max_rows:
                     errors.append(
@@ -386,33 +298,54 @@ class ImportSpec:
                         )
                     )
                     break
-                values, row_errors = self._parse_row(number, raw, mapping, seen)
-                errors.extend(row_errors)
-                parsed.append(ParsedRow(number, values))
+                parsed.append(self._parse_row(number, raw, mapping, letters, seen, errors))
+                if progress and len(parsed) % PROGRESS_EVERY == 0:
+                    progress(len(parsed))
+            sheet_title = sheet.title
         except DefusedXmlException:
             raise ImportRejected(_("文件包含不安全的 XML 内容，已拒绝。")) from None
         finally:
             workbook.close()
+        if progress:
+            progress(len(parsed))
         if not parsed and not errors:
             errors.append(CellError(header_number + 1, "", "", _("表格中没有数据行。")))
-        if not errors and self.check_rows:
-            errors.extend(self.check_rows(parsed))
-        return ImportResult(rows=parsed, errors=errors)
+        result = ImportResult(rows=parsed, errors=errors, letters=letters, sheet=sheet_title)
+        return self.check(result)
+
+    def check(self, result: ImportResult) -> ImportResult:
+        """Run the whole-file rules (again, at the commit: the database may have
+        moved since the dry run) and sort every problem by row and column."""
+        if self.check_rows and result.rows:
+            result.errors.extend(
+                self.locate(p, result.letters) for p in self.check_rows(result.rows)
+            )
+        result.errors.sort(key=lambda e: e.sort_key)
+        return result
+
+    def locate(self, problem: Problem | CellError, letters: dict[str, str]) -> CellError:
+        """A rule's finding with the column letter it has in this file."""
+        if isinstance(problem, CellError):
+            return problem
+        header = str(self.column(problem.key).header) if problem.key else ""
+        return CellError(problem.row, letters.get(problem.key, ""), header, problem.message)
 
     def _find_header(self, rows) -> tuple[int, dict[int, Column], list[CellError]]:
         required = [c for c in self.columns if c.required]
-        for number in range(1, HEADER_SEARCH_ROWS + 1):
-            raw = next(rows, None)
-            if raw is None:
+        for _attempt in range(HEADER_SEARCH_ROWS):
+            number, raw = next(rows, (None, None))
+            if number is None or number > HEADER_SEARCH_ROWS:
                 break
             found: dict[int, Column] = {}
+            unknown: list[tuple[int, str]] = []
             errors: list[CellError] = []
             for index, value in enumerate(raw):
                 name = normalise_header(value)
-                if not name:
+                if not name or name in IGNORED_HEADERS:
                     continue
                 column = next((c for c in self.columns if name in c.names()), None)
                 if column is None:
+                    unknown.append((index, clean_text(value)))
                     continue
                 if column in found.values():
                     errors.append(
@@ -424,6 +357,17 @@ class ImportSpec:
                 found[index] = column
             hits = sum(1 for c in required if c in found.values())
             if required and hits * 2 >= len(required) or (not required and found):
+                known = "、".join(str(c.header) for c in self.columns)
+                for index, heading in unknown:
+                    errors.append(
+                        CellError(
+                            number,
+                            get_column_letter(index + 1),
+                            heading,
+                            _("模板中没有“%(h)s”这一列，请删除该列或改用模板中的列名（%(known)s）")
+                            % {"h": heading, "known": known},
+                        )
+                    )
                 for column in required:
                     if column not in found.values():
                         errors.append(
@@ -440,104 +384,88 @@ class ImportSpec:
             % {"n": HEADER_SEARCH_ROWS, "cols": "、".join(c.header for c in required)}
         )
 
-    def _parse_row(self, number, raw, mapping, seen):
+    def _parse_row(self, number, raw, mapping, letters, seen, errors) -> ParsedRow:
         values: dict[str, Any] = {}
-        errors: list[CellError] = []
-        letters: dict[str, str] = {}
+        bad: set[str] = set()
+
+        def refuse(column, message):
+            bad.add(column.key)
+            values[column.key] = None
+            errors.append(CellError(number, letters[column.key], column.header, message))
+
         for index, column in mapping.items():
-            letter = get_column_letter(index + 1)
-            letters[column.key] = letter
             cell = raw[index] if index < len(raw) else None
+            if cell is UNCALCULATED:
+                refuse(
+                    column,
+                    _(
+                        "这是公式，但文件里没有保存计算结果：请在 Excel 或 WPS 中打开、"
+                        "重新计算并保存后再上传，或把公式改成数值"
+                    ),
+                )
+                continue
+            hidden = hidden_characters(cell)
+            if hidden:
+                refuse(
+                    column,
+                    _("含有看不见的字符 %(chars)s，请删除后重新输入该单元格") % {"chars": hidden},
+                )
+                continue
             if clean_text(cell) == "":
                 if column.required:
-                    errors.append(CellError(number, letter, column.header, _("不能为空")))
+                    refuse(column, _("不能为空"))
                 values[column.key] = None
                 continue
             try:
                 values[column.key] = column.parse(cell)
             except CellValueError as exc:
-                errors.append(CellError(number, letter, column.header, str(exc)))
+                refuse(column, str(exc))
                 continue
             if column.unique:
                 key = values[column.key]
                 if key in seen[column.key]:
-                    errors.append(
-                        CellError(
-                            number,
-                            letter,
-                            column.header,
-                            _("与第 %(row)d 行重复") % {"row": seen[column.key][key]},
-                        )
-                    )
+                    refuse(column, _("与第 %(row)d 行重复") % {"row": seen[column.key][key]})
                 else:
                     seen[column.key][key] = number
         for column in self.columns:
             values.setdefault(column.key, None)
-        if self.validate_row and not errors:
+        if self.validate_row:
             for key, message in self.validate_row(values):
-                column = self.column(key)
-                errors.append(CellError(number, letters.get(key, ""), column.header, message))
-        return values, errors
+                if key not in bad:
+                    bad.add(key)
+                    column = self.column(key)
+                    errors.append(CellError(number, letters.get(key, ""), column.header, message))
+        return ParsedRow(number, values, frozenset(bad))
 
 
-# Safety ----------------------------------------------------------------------
-
-
-def _read_upload(upload) -> bytes:
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_UPLOAD_BYTES:
-        raise ImportRejected(
-            _("文件过大（上限 %(mb)d MB）。") % {"mb": MAX_UPLOAD_BYTES // 1024 // 1024}
-        )
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    data = upload.read(MAX_UPLOAD_BYTES + 1) if hasattr(upload, "read") else bytes(upload)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ImportRejected(
-            _("文件过大（上限 %(mb)d MB）。") % {"mb": MAX_UPLOAD_BYTES // 1024 // 1024}
-        )
-    return data
-
-
-def open_workbook(upload):
-    """Open an uploaded .xlsx read-only after checking it is safe to read."""
-    data = _read_upload(upload)
-    not_xlsx = _(
-        "这不是有效的 .xlsx 文件，请用 Excel 或 WPS 另存为“Excel 工作簿 (.xlsx)”后再上传。"
-    )
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportRejected(not_xlsx)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            names = {i.filename for i in infos}
-            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-                raise ImportRejected(not_xlsx)
-            if len(infos) > MAX_ZIP_ENTRIES:
-                raise ImportRejected(_("文件结构异常（条目过多），已拒绝。"))
-            total = sum(i.file_size for i in infos)
-            if total > MAX_UNCOMPRESSED_BYTES or any(
-                i.compress_size and i.file_size / i.compress_size > MAX_COMPRESSION_RATIO
-                for i in infos
-            ):
-                raise ImportRejected(_("文件解压后体积异常（疑似压缩炸弹），已拒绝。"))
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels", ".vml")):
-                    with archive.open(info) as part:
-                        head = part.read(4096)
-                    if any(marker in head for marker in DTD_MARKERS):
-                        raise ImportRejected(_("文件包含不安全的 XML 内容，已拒绝。"))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError):
-        raise ImportRejected(not_xlsx) from None
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except DefusedXmlException:
-        raise ImportRejected(_("文件包含不安全的 XML 内容，已拒绝。")) from None
-    except Exception:
-        raise ImportRejected(not_xlsx) from None
+def duplicates(rows: Iterable[ParsedRow], keys: Sequence[str], column: str, message: str):
+    """Rows that repeat another row's ``keys``: a Problem on ``column`` of each
+    later row, naming the first (``message`` takes ``%(row)d``)."""
+    first: dict[tuple, int] = {}
+    problems = []
+    for row in rows:
+        if not row.has(*keys):
+            continue
+        key = tuple(row.values[k] for k in keys)
+        if key in first:
+            problems.append(Problem(row.number, column, message % {"row": first[key]}))
+        else:
+            first[key] = row.number
+    return problems
 
 
 # Running -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Importer:
+    """One import as a background job can rebuild it from a dotted path and
+    JSON parameters: ``spec(actor=, **params)``, ``apply(rows, actor=, **params)``
+    and the object its audit event is attached to."""
+
+    spec: Callable[..., ImportSpec]
+    apply: Callable[..., str]
+    audit_object: Callable[..., Any] | None = None
 
 
 def run_import(
@@ -548,17 +476,32 @@ def run_import(
     commit: bool,
     apply: Callable[[list[ParsedRow]], str],
     audit_obj=None,
+    progress: Progress | None = None,
+    lock: Callable[[], bool] | None = None,
+    seal: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """Parse ``upload``; if clean and ``commit``, call ``apply(rows)`` in one
     transaction (it returns a summary such as "新增 12 人，更新 3 人"), with an audit
-    event on ``audit_obj`` (e.g. the unit imported into). ``ImportRejected`` from the
-    file check propagates; a ``RowError`` from ``apply`` becomes a reported error and
-    nothing is written."""
-    result = spec.parse(upload)
+    event on ``audit_obj`` (e.g. the unit imported into). ``lock()``, when given,
+    runs first inside that transaction and may answer False to skip the write (a
+    background job already done); ``seal(result)`` runs last, in it too (the job
+    marks itself done with the writes). ``ImportRejected`` from the file check
+    propagates; a ``RowError`` from ``apply`` becomes a reported error and nothing
+    is written."""
+    result = spec.parse(upload, progress=progress)
     if not result.ok or not commit:
         return result
+    return commit_result(
+        spec, result, actor=actor, apply=apply, audit_obj=audit_obj, lock=lock, seal=seal
+    )
+
+
+def commit_result(spec, result, *, actor, apply, audit_obj=None, lock=None, seal=None):
+    """The write half of ``run_import`` for a checked, clean ``result``."""
     try:
         with transaction.atomic():
+            if lock is not None and not lock():
+                return result
             result.summary = apply(result.rows)
             if audit_obj is not None:
                 audit.record(
@@ -571,8 +514,65 @@ def run_import(
                         "summary": result.summary,
                     },
                 )
+            if seal is not None:
+                seal(result)
     except RowError as exc:
         result.errors.append(CellError(exc.row, exc.column, exc.header, exc.message))
         return result
     result.committed = True
     return result
+
+
+# Keeping a dry run's rows for its commit -------------------------------------------
+# The commit writes what the dry run showed, without reading the file again: the rows
+# are kept as JSON (dates, decimals and model instances tagged; instances reloaded in
+# one query per model), and the whole-file rules run again on them.
+
+
+def _dump_value(value):
+    if isinstance(value, Decimal):
+        return {"$dec": str(value)}
+    if isinstance(value, datetime.datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Model):
+        return {"$model": value._meta.label_lower, "pk": value.pk}
+    return value
+
+
+def dump_result(result: ImportResult, handle) -> None:
+    """Write the rows as JSON lines (a line of metadata, then one per row), so a
+    20,000-row file is never held twice in memory."""
+    handle.write(json.dumps({"letters": result.letters, "sheet": result.sheet}) + "\n")
+    for r in result.rows:
+        values = {k: _dump_value(v) for k, v in r.values.items()}
+        handle.write(json.dumps([r.number, values], ensure_ascii=False) + "\n")
+
+
+def load_result(handle) -> ImportResult:
+    meta = json.loads(handle.readline())
+    lines = [json.loads(line) for line in handle]
+    wanted: dict[str, set] = {}
+    for _number, values in lines:
+        for value in values.values():
+            if isinstance(value, dict) and "$model" in value:
+                wanted.setdefault(value["$model"], set()).add(value["pk"])
+    found = {
+        label: django_apps.get_model(label).objects.in_bulk(list(pks))
+        for label, pks in wanted.items()
+    }
+
+    def load(value):
+        if not isinstance(value, dict):
+            return value
+        if "$dec" in value:
+            return Decimal(value["$dec"])
+        if "$dt" in value:
+            return datetime.datetime.fromisoformat(value["$dt"])
+        if "$date" in value:
+            return datetime.date.fromisoformat(value["$date"])
+        return found[value["$model"]].get(value["pk"])
+
+    rows = [ParsedRow(number, {k: load(v) for k, v in values.items()}) for number, values in lines]
+    return ImportResult(rows=rows, errors=[], letters=meta["letters"], sheet=meta["sheet"])

@@ -1,56 +1,56 @@
 """Ladder imports on the shared framework: annual assessments 年度考核导入,
-through the same service the admin form uses."""
+through the bulk service with the admin form's rules."""
 
 from __future__ import annotations
-
-from collections import Counter
 
 from django.utils.translation import gettext as _
 
 from talent.imports import base as imports
+from talent.imports.base import Problem
 from talent.imports.certification import (
-    THIS_YEAR,
-    _commit_rows,
-    _people_by_staff_no,
-    _people_errors,
+    commit_rows,
+    people_for,
+    people_problems,
     staff_no_column,
 )
-from talent.models import (
-    AnnualAssessment,
-    AssessmentResult,
-)
-from talent.selectors.access import scope_for
-from talent.services.ladder import record_assessment
+from talent.models import AnnualAssessment, AssessmentResult
+from talent.services.ladder import record_assessments
 
 
 def assessment_spec(*, actor) -> imports.ImportSpec:
-    scope = scope_for(actor)
-
     def check_rows(rows):
-        people, errors = _people_errors(scope, rows)
-        keys = Counter((r.values["staff_no"], r.values["year"]) for r in rows)
-        errors += [
-            imports.CellError(r.number, "", _("考核年度"), _("同一人同一年度出现多次"))
-            for r in rows
-            if keys[(r.values["staff_no"], r.values["year"])] > 1
-        ]
-        existing = set(
-            AnnualAssessment.objects.filter(
-                person__in=people.values(), year__in={r.values["year"] for r in rows}
-            ).values_list("person__staff_no", "year")
+        people, problems = people_problems(actor, rows, _("年度考核"))
+        problems += imports.duplicates(
+            rows, ("staff_no", "year"), "year", _("与第 %(row)d 行是同一人同一年度的考核")
         )
-        errors += [
-            imports.CellError(
-                r.number,
-                "",
-                _("考核年度"),
-                _("%(no)s %(year)s 年已有考核结果")
-                % {"no": r.values["staff_no"], "year": r.values["year"]},
-            )
-            for r in rows
-            if (r.values["staff_no"], r.values["year"]) in existing
-        ]
-        return errors
+        stored = {
+            (no, year): result
+            for no, year, result in AnnualAssessment.objects.filter(
+                person__in=list(people.values()),
+                year__in={r.values["year"] for r in rows if r.has("year")},
+            ).values_list("person__staff_no", "year", "result")
+        }
+        for row in rows:
+            if not row.has("staff_no", "year"):
+                continue
+            result = stored.get((row.values["staff_no"], row.values["year"]))
+            if result is not None:
+                problems.append(
+                    Problem(
+                        row.number,
+                        "year",
+                        _(
+                            "%(no)s %(year)s 年已有考核结果（%(result)s），"
+                            "如需更正请在“年度考核”中修改，或删除本行"
+                        )
+                        % {
+                            "no": row.values["staff_no"],
+                            "year": row.values["year"],
+                            "result": AssessmentResult(result).label,
+                        },
+                    )
+                )
+        return problems
 
     return imports.ImportSpec(
         name="assessments",
@@ -58,7 +58,11 @@ def assessment_spec(*, actor) -> imports.ImportSpec:
         columns=[
             staff_no_column(),
             imports.Column(
-                "year", _("考核年度"), imports.integer(2000, THIS_YEAR), example=THIS_YEAR - 1
+                "year",
+                _("考核年度"),
+                imports.past_year(2000),
+                example=2025,
+                help=_("不能晚于今年。"),
             ),
             imports.Column(
                 "result",
@@ -73,16 +77,18 @@ def assessment_spec(*, actor) -> imports.ImportSpec:
 
 
 def apply_assessments(rows, *, actor) -> str:
-    people = _people_by_staff_no(rows, actor)
-
-    def write(row):
-        v = row.values
-        record_assessment(
-            actor=actor,
-            person=people[v["staff_no"]],
-            year=v["year"],
-            result=v["result"],
-            note=v["note"] or "",
+    people = people_for(rows, actor)
+    assessments = [
+        AnnualAssessment(
+            person=people[r.values["staff_no"]],
+            year=r.values["year"],
+            result=r.values["result"],
+            note=r.values["note"] or "",
         )
+        for r in rows
+    ]
+    commit_rows(rows, lambda: record_assessments(actor=actor, assessments=assessments))
+    return _("登记年度考核 %(n)d 条") % {"n": len(assessments)}
 
-    return _("登记年度考核 %(n)d 条") % {"n": _commit_rows(rows, write)}
+
+ASSESSMENTS = imports.Importer(spec=assessment_spec, apply=apply_assessments)

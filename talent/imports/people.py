@@ -48,35 +48,37 @@ def roster_spec(*, actor) -> imports.ImportSpec:
     scope = scope_for(actor)
     units = list(scope.units().order_by("path"))
 
-    def check_rows(rows: list[imports.ParsedRow]) -> list[imports.CellError]:
-        """People that exist outside the actor's scope cannot be touched by this import."""
-        numbers = {r.values["staff_no"]: r.number for r in rows}
+    def check_rows(rows: list[imports.ParsedRow]) -> list[imports.Problem]:
+        """People that exist outside the actor's scope cannot be touched by this
+        import; a stored post changes only through an appointment."""
+        numbers = {r.values["staff_no"]: r.number for r in rows if r.has("staff_no")}
         outside = (
             Person.objects.filter(staff_no__in=list(numbers))
             .exclude(scope.q("unit__"))
             .values_list("staff_no", flat=True)
         )
-        errors = [
-            imports.CellError(
-                numbers[no], "A", _("工号"), _("该工号属于您管辖范围以外的人员，不能通过导入修改")
+        problems = [
+            imports.Problem(
+                numbers[no],
+                "staff_no",
+                _("该工号已被您管辖范围以外的人员使用，不能通过导入修改；请核对工号"),
             )
             for no in outside
         ]
-        posts = {r.values["staff_no"]: r.values["post_id"] for r in rows if r.values["post_id"]}
+        posts = {r.values["staff_no"]: r for r in rows if r.has("staff_no", "post_id")}
         moved = Person.objects.filter(staff_no__in=list(posts), post__isnull=False).values_list(
             "staff_no", "post_id"
         )
-        errors += [
-            imports.CellError(
-                numbers[no],
-                "",
-                _("岗位"),
-                _("岗位变动请在“等级变动”中以“岗位聘任”办理，不能通过导入修改"),
+        problems += [
+            imports.Problem(
+                posts[no].number,
+                "post_id",
+                _("岗位变动请在“等级变动”中以“岗位聘任”办理，不能通过导入修改；请填写现岗位或留空"),
             )
             for no, post_id in moved
-            if posts[no] != post_id
+            if posts[no].values["post_id"] != post_id
         ]
-        return errors
+        return problems
 
     return imports.ImportSpec(
         name="roster",
@@ -109,10 +111,10 @@ def roster_spec(*, actor) -> imports.ImportSpec:
             imports.Column(
                 "joined_on",
                 _("参加工作日期"),
-                imports.date,
+                imports.past_date,
                 required=False,
                 example="2019-07-01",
-                help=_("支持 2019-07-01、2019/7/1、2019年7月1日 等写法。"),
+                help=_("支持 2019-07-01、2019/7/1、2019年7月1日 等写法；不能晚于今天。"),
             ),
             imports.Column("is_active", _("在职"), imports.boolean, required=False, example="是"),
             imports.Column(
@@ -165,17 +167,15 @@ def student_spec(*, actor) -> imports.ImportSpec:
     scope = partner_scope(actor)
     units = list(scope.units().order_by("path")) if not scope.everything else []
 
-    def check_rows(rows: list[imports.ParsedRow]) -> list[imports.CellError]:
-        numbers = {r.values["staff_no"]: r.number for r in rows}
+    def check_rows(rows: list[imports.ParsedRow]) -> list[imports.Problem]:
+        numbers = {r.values["staff_no"]: r.number for r in rows if r.has("staff_no")}
         outside = (
             Person.objects.filter(staff_no__in=list(numbers))
             .exclude(scope.q("unit__"))
             .values_list("staff_no", flat=True)
         )
         return [
-            imports.CellError(
-                numbers[no], "A", _("学号"), _("该学号已被其他单位的人员使用，请核对")
-            )
+            imports.Problem(numbers[no], "staff_no", _("该学号已被其他单位的人员使用，请核对"))
             for no in outside
         ]
 
@@ -222,3 +222,16 @@ def apply_students(rows: list[imports.ParsedRow], *, actor) -> str:
         "changed": done.changed,
         "same": done.unchanged,
     }
+
+
+def roster_unit(*, actor):
+    """The unit a roster import's audit event is attached to: the top of the scope."""
+    return scope_for(actor).units().order_by("path").first()
+
+
+def student_unit(*, actor):
+    return partner_scope(actor).units().order_by("path").first()
+
+
+ROSTER = imports.Importer(spec=roster_spec, apply=apply_roster, audit_object=roster_unit)
+STUDENTS = imports.Importer(spec=student_spec, apply=apply_students, audit_object=student_unit)

@@ -11,6 +11,7 @@ from .certification import (
     RegistrationPeriod,
 )
 from .education import CEHourEntry, CESource
+from .jobs import JobKind, JobState, SpreadsheetJob
 from .ladder import (
     PASSING_RESULTS,
     AnnualAssessment,
@@ -68,7 +69,10 @@ __all__ = [
     "Grade",
     "GradeChange",
     "GradeChangeReason",
+    "JobKind",
+    "JobState",
     "Notification",
+    "SpreadsheetJob",
     "OrgUnit",
     "Person",
     "PersonKind",

@@ -78,6 +78,8 @@ class Certificate(models.Model):
         _("状态"), max_length=20, choices=CertificateStatus.choices, default=CertificateStatus.VALID
     )
     exam_year = models.PositiveSmallIntegerField(_("考试年度"), null=True, blank=True)
+    revoked_on = models.DateField(_("注销日期"), null=True, blank=True)
+    revoked_reason = models.CharField(_("注销原因"), max_length=200, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("确认人"),
@@ -125,6 +127,7 @@ class ExamAttempt(models.Model):
     level = models.PositiveSmallIntegerField(_("报考等级"), choices=CertLevel.choices)
     subject = models.CharField(_("科目"), max_length=20, choices=ExamSubject.choices)
     score = models.DecimalField(_("成绩"), max_digits=4, decimal_places=1)
+    sat_on = models.DateField(_("考试日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("考试成绩")

@@ -291,16 +291,22 @@ def ce_pace(scope: Scope, as_of: datetime.date, *, behind_only: bool = True) -> 
 
 
 def passed_exam(person: Person, level: int, pass_mark: Decimal) -> int | None:
-    """The year the person's attempts first make a pass at ``level``, or None.
-
-    助理: 综合能力 and 实务 passed in the same year. 中级: 综合能力, 实务 and
-    法规与政策 each passed within two consecutive years. 高级 is awarded after a
-    review, so it is recorded as a certificate directly."""
+    """The year the person's attempts first make a pass at ``level``, or None."""
     passes: dict[str, set[int]] = defaultdict(set)
     for subject, year in ExamAttempt.objects.filter(
         person=person, level=level, score__gte=pass_mark
     ).values_list("subject", "year"):
         passes[subject].add(year)
+    return pass_year(level, passes)
+
+
+def pass_year(level: int, passes: dict[str, set[int]]) -> int | None:
+    """The first year that passed subjects (subject → years passed) make a pass.
+
+    助理: 综合能力 and 实务 passed in the same year. 中级: 综合能力, 实务 and
+    法规与政策 each passed within two consecutive years. 高级 is awarded after a
+    review, so it is recorded as a certificate directly."""
+    passes = defaultdict(set, passes)
     if level == CertLevel.ASSISTANT:
         both = passes[ExamSubject.COMPREHENSIVE] & passes[ExamSubject.PRACTICE]
         return min(both) if both else None

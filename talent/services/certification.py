@@ -12,7 +12,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from talent import audit
-from talent.checks import require_perm, require_person_in_scope, require_unit_in_scope
+from talent.checks import (
+    require_not_about_self,
+    require_people_in_scope,
+    require_perm,
+    require_person_in_scope,
+    require_unit_in_scope,
+)
 from talent.models import (
     Certificate,
     CertificateStatus,
@@ -217,3 +223,129 @@ def snapshot_all_targets(*, as_of: datetime.date) -> int:
     for target in CertificationTarget.objects.filter(is_active=True).select_related("unit"):
         written += snapshot_target(target, as_of)
     return written
+
+
+# Imports: many facts at once, the same rules, a constant number of queries ------
+
+
+@transaction.atomic
+def register_certificates(*, actor, certificates: list[Certificate]) -> list[Certificate]:
+    """Register many certificates (the certificate import) with the rules of
+    ``save_certificate``: every person in scope and not the actor, a valid
+    certificate has a number; each valid one opens its registration period and
+    grants any certification bonus. Queries do not grow with the count."""
+    from talent.services.ladder import grant_certification_bonuses
+
+    require_perm(actor, "talent.add_certificate")
+    people = [c.person for c in certificates]
+    require_people_in_scope(actor, people)
+    require_not_about_self(actor, people)
+    for certificate in certificates:
+        certificate.number = certificate.number.strip()
+        if certificate.status == CertificateStatus.VALID and not certificate.number:
+            raise ValidationError({"number": _("有效证书必须填写证书编号。")})
+    try:
+        with transaction.atomic():
+            Certificate.objects.bulk_create(certificates, batch_size=500)
+    except IntegrityError as error:
+        raise ValidationError(_("证书编号已存在，或该人员已有同等级的有效证书。")) from error
+    audit.record_many(
+        actor=actor,
+        action="talent.certificate.create",
+        entries=((c, {}, audit.snapshot(c)) for c in certificates),
+    )
+    valid = [c for c in certificates if c.status == CertificateStatus.VALID]
+    policy = CertificationPolicy.load()
+    RegistrationPeriod.objects.bulk_create(
+        [
+            RegistrationPeriod(
+                certificate=c,
+                person_id=c.person_id,
+                starts_on=c.obtained_on,
+                ends_on=_add_years(c.obtained_on, policy.registration_years),
+                required_hours=policy.required_hours(c.level),
+            )
+            for c in valid
+        ],
+        batch_size=500,
+    )
+    grant_certification_bonuses(actor=actor, certificates=valid)
+    return certificates
+
+
+@transaction.atomic
+def record_exam_results(
+    *, actor, attempts: list[ExamAttempt]
+) -> tuple[list[ExamAttempt], list[Certificate]]:
+    """Record many new subject scores (the exam-results import) with the rules of
+    ``record_exam_attempt``, then propose a certificate for every person and level
+    the scores now make a pass, unless one is already current. Returns the
+    attempts and the proposed certificates; queries do not grow with the count."""
+    require_perm(actor, "talent.add_examattempt")
+    people = {a.person.pk: a.person for a in attempts}
+    require_people_in_scope(actor, people.values())
+    require_not_about_self(actor, people.values())
+    for attempt in attempts:
+        attempt.score = Decimal(str(attempt.score))
+        if not Decimal(0) <= attempt.score <= Decimal(100):
+            raise ValidationError(_("成绩应在 0 到 100 分之间。"))
+    try:
+        with transaction.atomic():
+            ExamAttempt.objects.bulk_create(attempts, batch_size=500)
+    except IntegrityError as error:
+        raise ValidationError(_("同一人同一年度同一科目的成绩已登记。")) from error
+    audit.record_many(
+        actor=actor,
+        action="talent.exam.record",
+        entries=(
+            (
+                a,
+                {},
+                {
+                    "person": a.person.staff_no,
+                    "year": a.year,
+                    "level": a.level,
+                    "subject": a.subject,
+                    "score": str(a.score),
+                },
+            )
+            for a in attempts
+        ),
+    )
+    return attempts, _propose_passes(actor, people, {(a.person.pk, a.level) for a in attempts})
+
+
+def _propose_passes(actor, people: dict, pairs: set[tuple[int, int]]) -> list[Certificate]:
+    policy = CertificationPolicy.load()
+    passes: dict[tuple[int, int], dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for person_id, level, subject, year in ExamAttempt.objects.filter(
+        person_id__in=list(people), score__gte=policy.pass_mark
+    ).values_list("person_id", "level", "subject", "year"):
+        passes[(person_id, level)][subject].add(year)
+    current = set(
+        Certificate.objects.filter(
+            person_id__in=list(people),
+            status__in=[CertificateStatus.PROPOSED, CertificateStatus.VALID],
+        ).values_list("person_id", "level")
+    )
+    proposed = []
+    for person_id, level in sorted(pairs):
+        year = certification_selectors.pass_year(level, passes.get((person_id, level), {}))
+        if year is None or (person_id, level) in current:
+            continue
+        proposed.append(
+            Certificate(
+                person=people[person_id],
+                level=level,
+                obtained_on=datetime.date(year, 12, 31),
+                status=CertificateStatus.PROPOSED,
+                exam_year=year,
+            )
+        )
+    Certificate.objects.bulk_create(proposed, batch_size=500)
+    audit.record_many(
+        actor=actor,
+        action="talent.certificate.propose",
+        entries=((c, {}, audit.snapshot(c)) for c in proposed),
+    )
+    return proposed

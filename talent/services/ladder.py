@@ -10,7 +10,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from talent import audit
-from talent.checks import require_perm, require_person_in_scope, require_unit_in_scope
+from talent.checks import (
+    require_not_about_self,
+    require_people_in_scope,
+    require_perm,
+    require_person_in_scope,
+    require_unit_in_scope,
+)
 from talent.models import (
     AnnualAssessment,
     Certificate,
@@ -245,3 +251,102 @@ def approve_promotions(
         except IntegrityError as error:
             raise ValidationError(_("本次评审已批准过该人员，不能重复批准。")) from error
     return changes
+
+
+def grant_certification_bonuses(*, actor, certificates: list[Certificate]) -> list[GradeChange]:
+    """``grant_certification_bonus`` for many newly valid certificates at once (the
+    certificate import), each person's in ascending level so a higher certificate
+    adds only what a lower one did not. Queries do not grow with the count."""
+    if not certificates:
+        return []
+    policy = PromotionPolicy.load()
+    # Only people on the ladder (with a grade) can gain one: lock and load just those,
+    # then read their grades under the lock.
+    graded = GradeChange.objects.filter(person_id__in={c.person_id for c in certificates})
+    ids = set(graded.values_list("person_id", flat=True).distinct())
+    people = {
+        p.pk: p
+        for p in Person.objects.select_for_update(of=("self",))
+        .select_related("post")
+        .filter(pk__in=ids)
+    }
+    latest: dict[int, GradeChange] = {}
+    for change in (
+        GradeChange.objects.filter(person_id__in=ids)
+        .select_related("grade")
+        .order_by("person_id", "effective_on", "id")
+    ):
+        latest[change.person_id] = change
+    levels: dict[int, list[tuple[int, int]]] = {}
+    for person_id, level, pk in Certificate.objects.filter(person_id__in=ids).values_list(
+        "person_id", "level", "pk"
+    ):
+        levels.setdefault(person_id, []).append((level, pk))
+    grades = {g.number: g for g in Grade.objects.all()}
+    changes = []
+    for certificate in sorted(certificates, key=lambda c: (c.person_id, c.level)):
+        person, current = people.get(certificate.person_id), latest.get(certificate.person_id)
+        if current is None or person is None or person.post is None:
+            continue
+        given = [
+            lvl
+            for lvl, pk in levels.get(person.pk, [])
+            if lvl < certificate.level and pk != certificate.pk
+        ]
+        already = max((policy.bonus_grades(level) for level in given), default=0)
+        extra = policy.bonus_grades(certificate.level) - already
+        target = min(person.post.max_grade, current.grade.number + max(0, extra))
+        if target <= current.grade.number or target not in grades:
+            continue
+        change = GradeChange(
+            person=person,
+            post=person.post,
+            grade=grades[target],
+            effective_on=max(certificate.obtained_on, current.effective_on),
+            reason=GradeChangeReason.CERTIFICATION,
+            note=_("取得%(level)s") % {"level": certificate.get_level_display()},
+            approved_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        changes.append(change)
+        latest[person.pk] = change
+    GradeChange.objects.bulk_create(changes, batch_size=500)
+    audit.record_many(
+        actor=actor,
+        action=f"talent.grade.{GradeChangeReason.CERTIFICATION}",
+        entries=(
+            (
+                c,
+                {},
+                {
+                    "person": c.person.staff_no,
+                    "post": c.post.name,
+                    "grade": c.grade.number,
+                    "effective_on": str(c.effective_on),
+                    "reason": c.reason,
+                },
+            )
+            for c in changes
+        ),
+    )
+    return changes
+
+
+@transaction.atomic
+def record_assessments(*, actor, assessments: list[AnnualAssessment]) -> int:
+    """Record many annual assessments (the assessment import) with the rules of
+    ``save_assessment``: in scope, not one's own, one per person per year."""
+    require_perm(actor, "talent.add_annualassessment")
+    people = [a.person for a in assessments]
+    require_people_in_scope(actor, people)
+    require_not_about_self(actor, people)
+    try:
+        with transaction.atomic():
+            AnnualAssessment.objects.bulk_create(assessments, batch_size=500)
+    except IntegrityError as error:
+        raise ValidationError(_("该人员该年度已有考核结果。")) from error
+    audit.record_many(
+        actor=actor,
+        action="talent.assessment.record",
+        entries=((a, {}, audit.snapshot(a)) for a in assessments),
+    )
+    return len(assessments)

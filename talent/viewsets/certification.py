@@ -13,7 +13,6 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.widgets.button import HeaderButton
 
-from talent.imports import certification as certification_imports
 from talent.models import (
     CEHourEntry,
     Certificate,
@@ -120,6 +119,8 @@ class CertificateViewSet(ScopedModelViewSet):
         "obtained_on",
         "valid_until",
         "status",
+        "revoked_on",
+        "revoked_reason",
         "authority",
     ]
     export_headings = {
@@ -136,6 +137,7 @@ class CertificateViewSet(ScopedModelViewSet):
             FieldRowPanel([FieldPanel("obtained_on"), FieldPanel("valid_until")]),
             FieldPanel("authority"),
             FieldPanel("exam_year"),
+            FieldRowPanel([FieldPanel("revoked_on"), FieldPanel("revoked_reason")]),
         ],
         base_form_class=ScopedPersonForm,
     )
@@ -196,7 +198,15 @@ class ExamAttemptViewSet(ScopedModelViewSet):
     list_per_page = 50
     search_fields = ["person__name", "person__staff_no"]
     search_backend_name = None
-    list_export = ["person.staff_no", "person.name", "year", "level", "subject", "score"]
+    list_export = [
+        "person.staff_no",
+        "person.name",
+        "year",
+        "level",
+        "subject",
+        "score",
+        "sat_on",
+    ]
     export_headings = {"person.staff_no": _("工号"), "person.name": _("姓名")}
     export_filename = "exam-results"
     edit_handler = ObjectList(
@@ -376,13 +386,11 @@ class CertificateImportView(SpreadsheetImportView):
     permission_required = "talent.add_certificate"
     url_name = "talent_certificate_import"
     parent_crumb = ("talent_certificate:index", _("职业资格证书"))
-    spec_factory = certification_imports.certificate_spec
-    apply_rows = certification_imports.apply_certificates
+    importer = "talent.imports.certification.CERTIFICATES"
 
 
 class ExamImportView(SpreadsheetImportView):
     permission_required = "talent.add_examattempt"
     url_name = "talent_exam_import"
     parent_crumb = ("talent_examattempt:index", _("考试成绩"))
-    spec_factory = certification_imports.exam_spec
-    apply_rows = certification_imports.apply_exam_results
+    importer = "talent.imports.certification.EXAM_RESULTS"

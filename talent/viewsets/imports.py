@@ -1,39 +1,35 @@
 """A generic Wagtail admin view for spreadsheet imports.
 
-Upload → dry run (every bad cell listed by row and column, or a preview of what will
-be written) → confirm → all-or-nothing commit. The uploaded file is kept in a private
-directory between the dry run and the confirmation, bound to the user's session.
+Upload → dry run (every problem listed by row and column, or a preview of what
+will be written) → confirm → all-or-nothing commit. The upload is kept as a
+``SpreadsheetJob`` of the user; a file of more than a few thousand rows is
+checked and committed in django-q2 while the user watches (or leaves) its job
+page (talent.viewsets.jobs).
 """
 
 from __future__ import annotations
 
-import os
 import uuid
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from talent.imports.base import ImportRejected, ImportSpec, ParsedRow, run_import
+from talent.imports.base import CellError, ImportSpec
+from talent.imports.jobs import confirm_import, job_url, start_import
+from talent.imports.workbook import ImportRejected
+from talent.models import JobKind, JobState, SpreadsheetJob
 from talent.spreadsheets import XLSX_CONTENT_TYPE
-
-SESSION_KEY = "academy_pending_imports"
-
-
-def pending_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 class UploadForm(forms.Form):
@@ -43,38 +39,55 @@ class UploadForm(forms.Form):
     )
 
 
-class SpreadsheetImportView(WagtailAdminTemplateMixin, View):
-    """Upload → dry run → all-or-nothing commit, for one ``ImportSpec``.
+def job_context(job: SpreadsheetJob) -> dict:
+    """What the result of a dry run or commit shows (the import page and the job
+    page share it)."""
+    return {
+        "job": job,
+        "errors": [CellError(*e) for e in job.errors],
+        "more_errors": max(0, job.error_count - len(job.errors)),
+        "row_count": job.rows_total or 0,
+        "preview": job.preview,
+        "headers": job.headers,
+        "file_name": job.file_name,
+        "token": job.token if job.state == JobState.CHECKED and not job.error_count else None,
+    }
 
-    Subclass with ``permission_required``, ``url_name`` and either ``spec_factory`` and
-    ``apply_rows`` (functions taking ``actor=``) or overrides of ``setup`` (setting
-    ``self.spec``) and ``apply`` when the import needs more than the actor.
+
+def own_job(request, token) -> SpreadsheetJob | None:
+    """The user's own job by token; anyone else's, or a malformed token, is None."""
+    try:
+        token = uuid.UUID(str(token))
+    except ValueError:
+        return None
+    return (
+        SpreadsheetJob.objects.select_related("owner")
+        .filter(token=token, owner=request.user)
+        .first()
+    )
+
+
+class SpreadsheetImportView(WagtailAdminTemplateMixin, View):
+    """Upload → dry run → all-or-nothing commit, for one ``Importer``.
+
+    Subclass with ``permission_required``, ``url_name`` and ``importer`` (the dotted
+    path of a talent.imports.base.Importer); override ``importer_params`` when the
+    import needs more than the actor (JSON values, e.g. a cohort's id).
     """
 
-    spec: ImportSpec
+    importer: str = ""
     permission_required: str = ""
     url_name: str = ""
     template_name = "talent/admin/import.html"
     header_icon = "upload"
-    preview_rows = 20
-    spec_factory = None
-    apply_rows = None
+    allow_background = True  # False where the user cannot reach the admin's job pages
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        if type(self).spec_factory is not None:
-            self.spec = type(self).spec_factory(actor=request.user)
+    def importer_params(self) -> dict:
+        return {}
 
-    def apply(self, rows: list[ParsedRow]) -> str:
-        """Write the rows (inside the import's transaction); return a summary."""
-        return type(self).apply_rows(rows, actor=self.request.user)
-
-    def audit_object(self):
-        """The object the import's audit event is attached to (e.g. a unit)."""
-        return None
-
-    def describe(self, row: ParsedRow) -> list:
-        return [row.values.get(c.key) for c in self.spec.columns]
+    @cached_property
+    def spec(self) -> ImportSpec:
+        return import_string(self.importer).spec(actor=self.request.user, **self.importer_params())
 
     # (url name, label) of the list this import feeds, for the breadcrumbs
     parent_crumb: tuple[str, str] | None = None
@@ -93,7 +106,7 @@ class SpreadsheetImportView(WagtailAdminTemplateMixin, View):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request):
+    def get(self, request, *args, **kwargs):
         if request.GET.get("template"):
             response = HttpResponse(self.spec.template(), content_type=XLSX_CONTENT_TYPE)
             filename = f"{self.spec.name}-template.xlsx"
@@ -101,69 +114,45 @@ class SpreadsheetImportView(WagtailAdminTemplateMixin, View):
             return response
         return self.render(form=UploadForm())
 
-    def post(self, request):
+    def post(self, request, *args, **kwargs):
         token = request.POST.get("token")
         if token:
             return self.confirm(request, token)
         form = UploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render(form=form)
-        upload = form.cleaned_data["file"]
         try:
-            result = run_import(
-                self.spec, upload, actor=request.user, commit=False, apply=self.apply
+            job = start_import(
+                owner=request.user,
+                handler=self.importer,
+                params=self.importer_params(),
+                upload=form.cleaned_data["file"],
+                return_url=request.path,
+                allow_background=self.allow_background,
             )
         except ImportRejected as exc:
             form.add_error("file", str(exc))
             return self.render(form=form)
-        token = None
-        if result.ok:
-            token = self.keep(request, upload)
-        return self.render(form=UploadForm(), result=result, token=token, file_name=upload.name)
+        if job.state == JobState.FAILED:
+            form.add_error("file", job.summary)
+            return self.render(form=form)
+        if job.state != JobState.CHECKED:  # a large file: checked in the background
+            return redirect(job_url(job))
+        return self.render(form=UploadForm(), **job_context(job))
 
     def confirm(self, request, token: str):
-        path = request.session.get(SESSION_KEY, {}).pop(token, None)
-        request.session.modified = True
-        if not path or not os.path.exists(path):
-            messages.error(request, _("导入已过期，请重新上传文件。"))
+        job = own_job(request, token)
+        if job is None or job.kind != JobKind.IMPORT or not confirm_import(job):
+            messages.error(request, _("导入已过期或已经处理，请重新上传文件。"))
             return redirect(self.url_name)
-        try:
-            with open(path, "rb") as handle:
-                result = run_import(
-                    self.spec,
-                    handle,
-                    actor=request.user,
-                    commit=True,
-                    apply=self.apply,
-                    audit_obj=self.audit_object(),
-                )
-        finally:
-            os.unlink(path)
-        if result.committed:
-            messages.success(request, _("导入完成：%(summary)s") % {"summary": result.summary})
+        job.refresh_from_db()
+        if job.state == JobState.DONE:
+            messages.success(request, _("导入完成：%(summary)s") % {"summary": job.summary})
             return redirect(self.url_name)
-        return self.render(form=UploadForm(), result=result)
-
-    def keep(self, request, upload) -> str:
-        token = uuid.uuid4().hex
-        path = pending_dir() / f"{token}.xlsx"
-        upload.seek(0)
-        with open(path, "wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-        pending = request.session.setdefault(SESSION_KEY, {})
-        pending[token] = str(path)
-        request.session.modified = True
-        return token
+        if job.state == JobState.CHECKED:  # the database moved: nothing written
+            return self.render(form=UploadForm(), **job_context(job))
+        return redirect(job_url(job))
 
     def render(self, **context):
-        result = context.get("result")
-        context.update(
-            self.get_context_data(),
-            spec=self.spec,
-            headers=[c.header for c in self.spec.columns],
-            preview=[self.describe(r) for r in result.rows[: self.preview_rows]]
-            if result and result.ok
-            else [],
-        )
+        context.update(self.get_context_data(), spec=self.spec)
         return TemplateResponse(self.request, self.template_name, context)

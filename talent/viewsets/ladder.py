@@ -11,7 +11,6 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from talent.imports import ladder as ladder_imports
 from talent.models import AnnualAssessment, Grade, GradeChange, Post, PromotionReview
 from talent.selectors import ladder
 from talent.services import ladder as ladder_services
@@ -316,8 +315,7 @@ class AssessmentImportView(SpreadsheetImportView):
     permission_required = "talent.add_annualassessment"
     url_name = "talent_assessment_import"
     parent_crumb = ("talent_assessment:index", _("年度考核"))
-    spec_factory = ladder_imports.assessment_spec
-    apply_rows = ladder_imports.apply_assessments
+    importer = "talent.imports.ladder.ASSESSMENTS"
 
 
 class CertificationViewSetGroup(ModelViewSetGroup):

@@ -10,8 +10,6 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 
 from talent import models
-from talent.imports.people import apply_roster, roster_spec
-from talent.models.people import Gender
 from talent.selectors.access import scope_for
 from talent.services import access as access_services
 from talent.services import org as org_services
@@ -57,6 +55,15 @@ class OrgUnitEditView(generic.EditView):
 class OrgUnitIndexView(generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().order_by("path")
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        if self.request.user.has_perm("talent.add_orgunit"):
+            buttons.append(
+                HeaderButton(_("导入单位"), url=reverse("talent_unit_import"), icon_name="upload")
+            )
+        return buttons
 
 
 class OrgUnitViewSet(ScopedModelViewSet):
@@ -289,21 +296,11 @@ class RosterImportView(SpreadsheetImportView):
     permission_required = "talent.add_person"
     url_name = "talent_roster_import"
     parent_crumb = ("talent_person:index", _("人员"))
+    importer = "talent.imports.people.ROSTER"
 
-    spec_factory = roster_spec
-    apply_rows = apply_roster
 
-    def audit_object(self):
-        return scope_for(self.request.user).units().order_by("path").first()
-
-    def describe(self, row):
-        values = dict(row.values)
-        values["kind"] = models.PersonKind(values["kind"]).label
-        values["gender"] = Gender(values["gender"]).label if values["gender"] else ""
-        if values.get("education"):
-            values["education"] = models.EducationLevel(values["education"]).label
-        if values.get("post_id"):
-            values["post_id"] = models.Post.objects.get(pk=values["post_id"]).name
-        if values["is_active"] is not None:
-            values["is_active"] = _("是") if values["is_active"] else _("否")
-        return [values.get(c.key) for c in self.spec.columns]
+class UnitImportView(SpreadsheetImportView):
+    permission_required = "talent.add_orgunit"
+    url_name = "talent_unit_import"
+    parent_crumb = ("talent_orgunit:index", _("组织单位"))
+    importer = "talent.imports.org.UNITS"

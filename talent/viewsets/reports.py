@@ -5,8 +5,12 @@ write-only writer."""
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +18,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from talent.charts import bar_chart, trend_chart
+from talent.imports.jobs import EXPORT_BACKGROUND_ROWS, job_url, start_export
 from talent.models import CertificationTarget, CertLevel, GradeChange, OrgUnit, RegistrationPeriod
 from talent.selectors.access import scope_for
 from talent.selectors.certification import (
@@ -133,51 +138,93 @@ class CertificationReportView(ComputedReportView):
         return context
 
     def export_sheets(self):
-        report = self.report
-        if report is None:
+        if self.report is None:
             raise Http404
-        headings = [
-            str(_("单位")),
-            str(_("人数")),
-            *[str(label) for _v, label in CertLevel.choices],
-            str(_("持证合计")),
-            str(_("持证率（%）")),
-            str(_("目标（%）")),
-            str(_("尚需持证人数")),
-        ]
+        return certification_sheets(self.report)
 
-        def line(row):
-            levels = [row.level(level) for level, _label in CertLevel.choices]
-            return [
-                row.label,
-                row.population,
-                *levels,
-                row.certified,
-                row.rate,
-                report.target.rate,
-                row.gap,
-            ]
+    def as_spreadsheet(self, rows, spreadsheet_format):
+        """A district's people sheet can run to tens of thousands of rows: above
+        EXPORT_BACKGROUND_ROWS the workbook is written by django-q2 and the user
+        follows it on its job page (and is notified)."""
+        report = self.report
+        if report is not None and spreadsheet_format == self.FORMAT_XLSX:
+            pending = people_to_certify(report.target, report.unit, report.as_of).count()
+            if pending > EXPORT_BACKGROUND_ROWS:
+                job = start_export(
+                    owner=self.request.user,
+                    title=str(_("持证率报表导出")),
+                    filename=self.get_filename(),
+                    producer="talent.viewsets.reports.certification_export",
+                    params={
+                        "target": report.target.pk,
+                        "unit": report.unit.pk,
+                        "as_of": report.as_of.isoformat(),
+                    },
+                    rows_total=pending + len(report.children) + len(report.trend) + 1,
+                )
+                return redirect(job_url(job))
+        return super().as_spreadsheet(rows, spreadsheet_format)
 
-        units = [line(report.total), *(line(r) for r in report.children)]
-        trend = (
-            [p.month.strftime("%Y-%m"), p.population, p.certified, p.rate] for p in report.trend
-        )
-        pending = (
-            people_to_certify(report.target, report.unit, report.as_of)
-            .select_related("unit")
-            .order_by("unit__path", "staff_no")
-            .values_list("staff_no", "name", "unit__name")
-            .iterator(chunk_size=2000)
-        )
+
+def certification_sheets(report):
+    """The certification report as workbook sheets: units, monthly trend and the
+    people still to certify (streamed from the database)."""
+    headings = [
+        str(_("单位")),
+        str(_("人数")),
+        *[str(label) for _v, label in CertLevel.choices],
+        str(_("持证合计")),
+        str(_("持证率（%）")),
+        str(_("目标（%）")),
+        str(_("尚需持证人数")),
+    ]
+
+    def line(row):
+        levels = [row.level(level) for level, _label in CertLevel.choices]
         return [
-            (str(_("持证率")), headings, units),
-            (
-                str(_("月度趋势")),
-                [str(_("月份")), str(_("人数")), str(_("持证人数")), str(_("持证率（%）"))],
-                trend,
-            ),
-            (str(_("未持证人员")), [str(_("工号")), str(_("姓名")), str(_("单位"))], pending),
+            row.label,
+            row.population,
+            *levels,
+            row.certified,
+            row.rate,
+            report.target.rate,
+            row.gap,
         ]
+
+    units = [line(report.total), *(line(r) for r in report.children)]
+    trend = ([p.month.strftime("%Y-%m"), p.population, p.certified, p.rate] for p in report.trend)
+    pending = (
+        people_to_certify(report.target, report.unit, report.as_of)
+        .select_related("unit")
+        .order_by("unit__path", "staff_no")
+        .values_list("staff_no", "name", "unit__name")
+        .iterator(chunk_size=2000)
+    )
+    return [
+        (str(_("持证率")), headings, units),
+        (
+            str(_("月度趋势")),
+            [str(_("月份")), str(_("人数")), str(_("持证人数")), str(_("持证率（%）"))],
+            trend,
+        ),
+        (str(_("未持证人员")), [str(_("工号")), str(_("姓名")), str(_("单位"))], pending),
+    ]
+
+
+def certification_export(*, actor, target: int, unit: int, as_of: str):
+    """The background export's producer: the same report, rebuilt within the
+    actor's scope at the time it runs."""
+    scope = scope_for(actor)
+    chosen = visible_targets(scope).filter(pk=target).first()
+    if chosen is None:
+        raise PermissionDenied
+    requested = OrgUnit.objects.filter(pk=unit).first()
+    report = certification_report(
+        target=chosen,
+        unit=report_unit(scope, chosen, requested),
+        as_of=datetime.date.fromisoformat(as_of),
+    )
+    return certification_sheets(report)
 
 
 class UnitForm(forms.Form):

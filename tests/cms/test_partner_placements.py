@@ -273,3 +273,29 @@ def test_coordinator_report_queries_do_not_grow(
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/admin/reports/placements/?term=2026-spring")
+
+
+def test_a_large_transcript_is_written_in_the_background(
+    client, bases, active, monkeypatch, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from cms.views import partner
+    from talent.models import Notification, SpreadsheetJob
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(partner, "TRANSCRIPT_BACKGROUND_PLACEMENTS", 1)
+    c = partner_client(client, bases)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = c.get("/partner/transcript.xlsx?term=2026-spring")
+    job = SpreadsheetJob.objects.get()
+    assert response.status_code == 302 and response.url == f"/partner/jobs/{job.token}/"
+    assert Notification.objects.filter(recipient=job.owner, url=response.url).exists()
+    assert "下载文件" in c.get(response.url).content.decode()
+    download = c.get(f"/partner/jobs/{job.token}/download/")
+    summary, detail = openpyxl.load_workbook(
+        io.BytesIO(b"".join(download.streaming_content))
+    ).worksheets
+    assert summary.max_row == 1 + 2 and detail.max_row == 1 + 6
+    # Another university's partner finds nothing there.
+    other = UserFactory(username="someone_else")
+    client.force_login(other)
+    assert client.get(f"/partner/jobs/{job.token}/download/").status_code == 404

@@ -117,8 +117,9 @@ def test_assessment_import_refuses_a_year_already_recorded(jl_hr, people):
         ladder_imports.assessment_spec, ladder_imports.apply_assessments, rows, jl_hr, True
     )
     assert not result.committed
-    assert {e.row for e in result.errors} == {2, 3, 4}
-    assert "2024 年已有考核结果" in str(result.errors[-1])
+    assert {e.row for e in result.errors} == {2, 4}
+    assert "2024 年已有考核结果" in str(result.errors[0])
+    assert "与第 3 行是同一人同一年度的考核" in str(result.errors[1])
     assert AnnualAssessment.objects.count() == 1
 
 

@@ -136,7 +136,7 @@ def test_messy_but_unambiguous_file_imports_after_confirmation(hr_client, distri
     data = workbook_bytes(rows, title_rows=["九龙街道社区工作者花名册（2026年11月）"])
     dry = post_file(hr_client, data)
     assert dry.status_code == 200
-    assert dry.context["result"].ok, [str(e) for e in dry.context["result"].errors]
+    assert not dry.context["errors"], [str(e) for e in dry.context["errors"]]
     assert not Person.objects.filter(
         staff_no__in=["1001", "JL1002"]
     ).exists()  # dry run wrote nothing
@@ -164,7 +164,7 @@ def test_every_bad_cell_is_listed_by_row_and_column_and_nothing_is_written(hr_cl
         ["JL2001", "重复", "社区工作者", "盘龙社区", None, None, None, None],
     ]
     response = post_file(hr_client, workbook_bytes(rows))
-    errors = [str(e) for e in response.context["result"].errors]
+    errors = [str(e) for e in response.context["errors"]]
     assert "第 3 行 B 列（姓名）：不能为空" in errors
     assert any(e.startswith("第 3 行 C 列（人员类别）：应为以下之一") for e in errors)
     assert "第 3 行 D 列（所在单位）：找不到单位“西郊社区”，或不在您的管辖范围内" in errors
@@ -183,7 +183,7 @@ def test_import_cannot_touch_people_outside_scope(hr_client, district, people):
     outsider = people["xijiao"]
     rows = [HEADER, [outsider.staff_no, "改名", "社区工作者", "盘龙社区", None, None, None, None]]
     response = post_file(hr_client, workbook_bytes(rows))
-    assert any("管辖范围以外" in str(e) for e in response.context["result"].errors)
+    assert any("管辖范围以外" in str(e) for e in response.context["errors"])
     outsider.refresh_from_db()
     assert outsider.name == "王西郊" and outsider.unit == district["xijiao"]
 
@@ -193,7 +193,7 @@ def test_missing_required_column_and_missing_header_are_explained(hr_client, dis
     response = post_file(
         hr_client, workbook_bytes([["工号", "姓名", "所在单位"], ["JL1", "张三", "盘龙社区"]])
     )
-    assert "缺少必填列“人员类别”" in " ".join(str(e) for e in response.context["result"].errors)
+    assert "缺少必填列“人员类别”" in " ".join(str(e) for e in response.context["errors"])
     response = post_file(hr_client, workbook_bytes([["a", "b"], [1, 2]]))
     assert "没有找到标题行" in response.context["form"].errors["file"][0]
 
