@@ -7,7 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.views import partner
+from cms.views import career, partner
 from cms.views import placements as placement_views
 from cms.views import site as views
 from talent import api as talent
@@ -36,6 +36,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("me/", views.me, name="me"),
     path("me/notifications/", views.notifications, name="notifications"),
+    path("me/career/", career.my_career, name="my_career"),
+    path("me/notices/", career.notices, name="promotion_notices"),
+    path("me/notices/<int:pk>/", career.notice, name="promotion_notice"),
     path("me/notifications/read/", views.notifications_read, name="notifications_read"),
     path("me/placements/", placement_views.my_placements, name="my_placements"),
     path(

@@ -7,6 +7,7 @@ building blocks other apps extend.
 
 from talent.audit import record as record_audit
 from talent.audit import snapshot
+from talent.checks import require_not_self
 from talent.forms import EvaluationForm
 from talent.imports import base as imports
 from talent.imports.jobs import start_export
@@ -25,6 +26,7 @@ from talent.models import (
     PlacementKind,
     PlacementStatus,
     Role,
+    RoundStatus,
     ScopeGrant,
     UnitKind,
     term_of,
@@ -35,7 +37,16 @@ from talent.models.placements import term_label
 from talent.panels import DashboardPanel
 from talent.roles import ADMIN_ROLES, ORGANISER_ROLES
 from talent.selectors.access import Scope, scope_for, user_roles
+from talent.selectors.career import career_for
 from talent.selectors.certification import held_certificates
+from talent.selectors.duties import (
+    Decision,
+    may_decide_about,
+    mentor_candidates,
+    mentorship_refusal,
+    others_only,
+    self_decision_refusal,
+)
 from talent.selectors.ladder import current_grade, evaluate_people
 from talent.selectors.notifications import notifications_for, unread_notification_count
 from talent.selectors.people import (
@@ -64,6 +75,15 @@ from talent.selectors.placements import (
     terms_in_use,
     with_evaluations,
 )
+from talent.selectors.promotion import (
+    current_notice_count,
+    listed_candidates,
+    notice_for,
+    notice_open,
+    notices_for,
+    objection_refusal,
+    own_objections,
+)
 from talent.services.access import grant_role, revoke_role, update_grant
 from talent.services.education import credit_ce_hours
 from talent.services.notifications import mark_read, notify
@@ -74,8 +94,10 @@ from talent.services.placements import (
     submit_evaluation,
     withdraw_placement,
 )
+from talent.services.promotion import raise_objection
 from talent.spreadsheets import xlsx_response
 from talent.viewsets.feedback import error_text, error_texts, flash_error
+from talent.viewsets.forms import ServiceErrorsMixin
 from talent.viewsets.history import ChangeFormatter, register_actions
 from talent.viewsets.imports import SpreadsheetImportView, own_job
 from talent.viewsets.jobs import job_download, job_progress
@@ -89,6 +111,7 @@ __all__ = [
     "CEHourEntry",
     "CESource",
     "CertLevel",
+    "Decision",
     "EvaluationParty",
     "ExamSubject",
     "Gender",
@@ -102,6 +125,7 @@ __all__ = [
     "PlacementStatus",
     "ROLE_GROUP_NAMES",
     "Role",
+    "RoundStatus",
     "Scope",
     "ScopeGrant",
     "UnitKind",
@@ -114,15 +138,27 @@ __all__ = [
     "behind_pace",
     "can_evaluate",
     "capacity_usage",
+    "career_for",
     "coordinator_scope",
     "current_grade",
+    "current_notice_count",
     "current_term",
     "evaluate_people",
     "evaluation_summary",
     "has_placements",
     "held_certificates",
     "is_behind",
+    "listed_candidates",
+    "may_decide_about",
+    "mentor_candidates",
+    "mentorship_refusal",
+    "notice_for",
+    "notice_open",
+    "notices_for",
     "notifications_for",
+    "objection_refusal",
+    "own_objections",
+    "others_only",
     "own_placements",
     "pace",
     "partner_scope",
@@ -134,6 +170,7 @@ __all__ = [
     "placements_for_partner",
     "placements_on_shift",
     "scope_for",
+    "self_decision_refusal",
     "supervised_placements",
     "terms_in_use",
     "unread_notification_count",
@@ -147,6 +184,8 @@ __all__ = [
     "mark_read",
     "notify",
     "propose_placement",
+    "raise_objection",
+    "require_not_self",
     "revoke_role",
     "save_person",
     "save_student",
@@ -165,6 +204,7 @@ __all__ = [
     "DashboardPanel",
     "EvaluationForm",
     "ScopedModelViewSet",
+    "ServiceErrorsMixin",
     "error_text",
     "error_texts",
     "flash_error",

@@ -3,10 +3,11 @@
 ``actor=None`` is the system itself (demo loading, scheduled tasks): it passes.
 A user must hold the model permission and have the person or unit in scope."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from talent.selectors.access import scope_for
+from talent.selectors.duties import self_decision_refusal
 
 
 def require_perm(actor, perm: str) -> None:
@@ -48,11 +49,10 @@ def require_people_in_scope(actor, people) -> None:
         raise PermissionDenied(_("该人员不在您的管辖范围内。"))
 
 
-def require_not_about_self(actor, people) -> None:
-    """Nobody records a fact about themselves (a certificate, an exam result, an
-    assessment of their own person)."""
-    from talent.selectors.people import person_for_user
-
-    own = person_for_user(actor) if actor is not None else None
-    if own is not None and any(p.pk == own.pk for p in people):
-        raise PermissionDenied(_("不能登记与本人有关的记录，请由其他人员办理。"))
+def require_not_self(actor, people, decision) -> None:
+    """Separation of duties: refuse, naming the rule, a decision about the
+    actor's own person (``talent.selectors.duties``). A ValidationError, so a
+    form shows it beside the fields and nothing is written."""
+    refusal = self_decision_refusal(actor, people, decision)
+    if refusal:
+        raise ValidationError(refusal, code="separation_of_duties")

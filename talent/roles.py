@@ -55,6 +55,7 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
         *HR_RECORDS,
         ("talent", "post", ["view"]),
         ("talent", "grade", ["view"]),
+        ("talent", "calendarday", ["view"]),
     ],
     Role.ORGANISER: [
         ADMIN,
@@ -86,6 +87,10 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
         ("talent", "grade", ["add", "change", "view"]),
         ("talent", "promotionpolicy", ["change"]),
         ("talent", "certificationpolicy", ["change"]),
+        # The second signature on a promotion round, the pay base and the calendar.
+        ("talent", "promotionreview", ["approve"]),
+        ("talent", "paypolicy", ["change"]),
+        ("talent", "calendarday", ["add", "change", "view", "delete"]),
     ],
 }
 

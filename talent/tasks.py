@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from .models import Notification
 from .services.certification import snapshot_all_targets
+from .services.promotion import announce_notice
 
 
 def email_notification(notification_id: int) -> bool:
@@ -53,3 +54,8 @@ def ensure_snapshot_schedule(schedule_model=None) -> None:
 def take_certification_snapshots() -> int:
     """Write this month's certification numbers for every active target."""
     return snapshot_all_targets(as_of=timezone.localdate())
+
+
+def announce_promotion_notice(review_id: int) -> int:
+    """Tell the unit's staff that a promotion round's 公示 notice is up."""
+    return announce_notice(review_id)

@@ -17,6 +17,7 @@ from .viewsets.ladder import (
 )
 from .viewsets.people import RosterImportView, TalentViewSetGroup, UnitImportView
 from .viewsets.placements import PlacementViewSetGroup
+from .viewsets.promotion import register_round_actions
 from .viewsets.reports import CEPaceReportView, CertificationReportView, LadderReportView
 
 ACTIONS = {
@@ -36,7 +37,6 @@ ACTIONS = {
     "talent.target.save": _("保存持证目标"),
     "talent.assessment.record": _("登记年度考核"),
     "talent.assessment.edit": _("更正年度考核"),
-    "talent.review.create": _("发起晋级评审"),
     "talent.grade.initial": _("初次定级"),
     "talent.grade.promotion": _("批准晋级"),
     "talent.grade.certification": _("持证晋级"),
@@ -49,6 +49,7 @@ ACTIONS = {
 @hooks.register("register_log_actions")
 def register_talent_actions(actions):
     register_actions(actions, ACTIONS)
+    register_round_actions(actions)
 
 
 @hooks.register("register_admin_viewset")

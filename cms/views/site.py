@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -50,6 +51,9 @@ def me(request):
             "is_partner": talent.Role.PARTNER in roles,
             "has_placements": person is not None and talent.has_placements(person),
             "notifications": talent.notifications_for(request.user)[:5],
+            "notice_count": talent.current_notice_count(person, timezone.localdate())
+            if person is not None
+            else 0,
             "tab": "me",
         },
     )

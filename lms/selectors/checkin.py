@@ -112,6 +112,7 @@ class ClosingRow:
     check_in: CheckIn
     attended: Decimal  # hours attended, unrounded
     credited: Decimal | None  # hours written at close; None when the kind credits nothing
+    refused: str = ""  # why nothing is credited although the kind credits (the owner's own)
 
     @property
     def attended_minutes(self) -> int:
@@ -136,14 +137,20 @@ def closing_rows(
     rows = CheckIn.objects.filter(session=session).select_related("person__unit")
     if unsigned_only:
         rows = rows.filter(practice_log__isnull=True)
+    # Closing signs the hours off: never the owner's own (separation of duties).
+    decision = (
+        talent.Decision.SIGN_OFF if session.produces_practice_logs else talent.Decision.CE_HOURS
+    )
     result = []
     for row in rows.order_by("checked_in_at", "id"):
         row.session = session
         attended = row.attended_hours(closed_at=closed_at)
-        credited = None
+        credited, refused = None, ""
         if full_credit is not None:
-            credited = rule.credit(planned=planned, attended=attended, full_credit=full_credit)
-        result.append(ClosingRow(row, attended, credited))
+            refused = talent.self_decision_refusal(session.owner, row.person, decision) or ""
+            if not refused:
+                credited = rule.credit(planned=planned, attended=attended, full_credit=full_credit)
+        result.append(ClosingRow(row, attended, credited, refused))
     return result
 
 

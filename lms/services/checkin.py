@@ -494,6 +494,7 @@ def close_session(*, actor, session: CheckInSession) -> list[PracticeLog]:
             "credited": len(credited),
             "practice_logs": len(logs),
             "hours": {r.check_in.person.name: str(r.credited or 0) for r in rows},
+            "not_credited_own": [r.check_in.person.name for r in rows if r.refused],
         },
     )
     return logs

@@ -156,6 +156,7 @@ def _pending_logs_of_mentor(actor, log_ids: Iterable[int]) -> list[PracticeLog]:
         .filter(pk__in=ids)
         .order_by("pk")
     )
+    talent.require_not_self(actor, [log.person for log in logs], talent.Decision.SIGN_OFF)
     if len(logs) != len(ids) or any(
         log.mentorship is None or log.mentorship.mentor.user_id != actor.pk for log in logs
     ):
@@ -351,11 +352,16 @@ def create_mentorship(
     ended_on: datetime.date | None = None,
     goal: str = "",
 ) -> Mentorship:
-    """HR pairs a mentor with a mentee in their scope."""
+    """HR pairs a mentor with a mentee in their scope. The mentor holds the
+    mentor role and lies in the actor's scope too, and the actor is neither of
+    them (separation of duties, ``talent.mentorship_refusal``)."""
     if not actor.has_perm("lms.add_mentorship"):
         raise PermissionDenied(_("您没有执行此操作的权限。"))
     if not talent.scope_for(actor).contains_unit(mentee.unit):
         raise PermissionDenied(_("该单位不在您的管辖范围内。"))
+    refusal = talent.mentorship_refusal(actor, mentor=mentor, mentee=mentee)
+    if refusal:
+        raise ValidationError(refusal, code="separation_of_duties")
     mentorship = Mentorship(
         mentor=mentor, mentee=mentee, started_on=started_on, ended_on=ended_on, goal=goal
     )

@@ -68,7 +68,22 @@ register_permission_policy(models.PracticeLog, ReadOnlyPolicy(models.PracticeLog
 register_permission_policy(models.SignUp, ReadOnlyPolicy(models.SignUp))
 
 
-class MentorshipCreateView(generic.CreateView):
+class MentorshipForm(WagtailAdminModelForm):
+    """Offers what ``create_mentorship`` accepts: mentees in scope and mentors in
+    scope holding the mentor role, never the editing user's own person."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if for_user is not None:
+            self.fields["mentor"].queryset = talent.mentor_candidates(for_user).order_by(
+                "unit__path", "name"
+            )
+            self.fields["mentee"].queryset = talent.others_only(
+                scope_for(for_user).people().filter(is_active=True), for_user
+            ).order_by("unit__path", "name")
+
+
+class MentorshipCreateView(talent.ServiceErrorsMixin, generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
         return practice_services.create_mentorship(
@@ -98,7 +113,16 @@ class MentorshipViewSet(ScopedModelViewSet):
     search_backend_name = None
     list_export = ["mentee", "mentor", "started_on", "ended_on", "goal"]
     export_filename = "mentorships"
-    form_fields = ["mentor", "mentee", "started_on", "ended_on", "goal"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("mentor"),
+            FieldPanel("mentee"),
+            FieldPanel("started_on"),
+            FieldPanel("ended_on"),
+            FieldPanel("goal"),
+        ],
+        base_form_class=MentorshipForm,
+    )
 
 
 class PracticeLogViewSet(ScopedModelViewSet):

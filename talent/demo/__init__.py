@@ -1,9 +1,10 @@
-"""The demo district: org tree, people and logins, certificates and grades, practice bases.
+"""The demo district: org tree, people and logins, certificates and grades, practice bases,
+and a promotion round in its 公示 period.
 
 ``build()`` is idempotent: it tops up what is missing and leaves the rest alone.
 """
 
-from talent.demo import certification, people, placements
+from talent.demo import certification, people, placements, promotion
 from talent.demo.people import DEMO_LOGINS, DEMO_PASSWORD
 
 __all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "build"]
@@ -13,3 +14,4 @@ def build() -> None:
     people.build()
     certification.build()
     placements.build()
+    promotion.build()

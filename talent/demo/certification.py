@@ -1,6 +1,6 @@
 """Demo HR data for 九龙街道: posts and grades, certificates, exam attempts,
-assessments, CE hours, a certification target of 89% with monthly snapshots,
-and an open promotion review.
+assessments, CE hours, and a certification target of 89% with monthly snapshots
+(the promotion round in progress is in ``talent.demo.promotion``).
 
 The street sits just below its target (about 87%) with believable gaps: older
 communities are nearly all certified, the newer 九龙新城 and 华岩 lag behind.
@@ -36,7 +36,6 @@ from talent.models import (
     PersonKind,
     Post,
     PromotionPolicy,
-    PromotionReview,
     RegistrationPeriod,
 )
 from talent.selectors.certification import month_start
@@ -259,7 +258,7 @@ def build() -> bool:
             assessments.append(AnnualAssessment(person=person, year=year, result=result))
     AnnualAssessment.objects.bulk_create(assessments, batch_size=500)
 
-    # The target, its monthly history, and an open promotion review ---------------
+    # The target and its monthly history ---------------
     target = CertificationTarget.objects.create(
         name=TARGET_NAME,
         unit=jiulong,
@@ -279,9 +278,4 @@ def build() -> bool:
         month_end = month_start(today, back=back - 1) - datetime.timedelta(days=1)
         snapshot_target(target, month_end)
     snapshot_target(target, today)
-    PromotionReview.objects.create(
-        unit=jiulong,
-        review_date=datetime.date(today.year, 11, 1),
-        title=f"{today.year}年度九龙街道晋级评审",
-    )
     return True

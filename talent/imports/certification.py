@@ -19,7 +19,8 @@ from talent.models import (
     Person,
 )
 from talent.selectors.access import scope_for
-from talent.selectors.people import people_by_staff_no, person_for_user, staff_no_not_found
+from talent.selectors.duties import Decision, self_decision_refusal
+from talent.selectors.people import people_by_staff_no, staff_no_not_found
 from talent.services.certification import record_exam_results, register_certificates
 
 
@@ -29,12 +30,11 @@ def staff_no_column() -> imports.Column:
     )
 
 
-def people_problems(actor, rows, subject: str) -> tuple[dict[str, Person], list[Problem]]:
+def people_problems(actor, rows, decision) -> tuple[dict[str, Person], list[Problem]]:
     """The rows' people in the actor's scope, and a problem for each row whose 工号
     is unknown or outside it (both read the same) or is the actor's own person
-    (nobody records ``subject`` about themselves)."""
+    (separation of duties: ``decision`` names the fact nobody records about themselves)."""
     people = people_by_staff_no(scope_for(actor), (r.values["staff_no"] for r in rows))
-    own = person_for_user(actor)
     problems = []
     for row in rows:
         if not row.has("staff_no"):
@@ -45,14 +45,8 @@ def people_problems(actor, rows, subject: str) -> tuple[dict[str, Person], list[
             problems.append(
                 Problem(row.number, "staff_no", staff_no_not_found(row.values["staff_no"]))
             )
-        elif own is not None and person.pk == own.pk:
-            problems.append(
-                Problem(
-                    row.number,
-                    "staff_no",
-                    _("不能登记本人的%(what)s，请由其他人事人员办理") % {"what": subject},
-                )
-            )
+        elif refusal := self_decision_refusal(actor, person, decision):
+            problems.append(Problem(row.number, "staff_no", refusal))
     return people, problems
 
 
@@ -109,7 +103,7 @@ def validate_certificate(values) -> list[tuple[str, str]]:
 
 def certificate_spec(*, actor) -> imports.ImportSpec:
     def check_rows(rows):
-        people, problems = people_problems(actor, rows, _("证书"))
+        people, problems = people_problems(actor, rows, Decision.CERTIFICATE)
         # The number: unique in the file (a column rule) and in the database.
         numbers = {r.values["number"]: r.number for r in rows if r.has("number")}
         taken = dict(
@@ -251,7 +245,7 @@ def validate_attempt(values) -> list[tuple[str, str]]:
 
 def exam_spec(*, actor) -> imports.ImportSpec:
     def check_rows(rows):
-        people, problems = people_problems(actor, rows, _("考试成绩"))
+        people, problems = people_problems(actor, rows, Decision.EXAM)
         problems += imports.duplicates(
             rows, ATTEMPT_KEY, "subject", _("与第 %(row)d 行是同一人同一年度同一科目的成绩")
         )

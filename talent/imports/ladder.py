@@ -14,12 +14,13 @@ from talent.imports.certification import (
     staff_no_column,
 )
 from talent.models import AnnualAssessment, AssessmentResult
+from talent.selectors.duties import Decision
 from talent.services.ladder import record_assessments
 
 
 def assessment_spec(*, actor) -> imports.ImportSpec:
     def check_rows(rows):
-        people, problems = people_problems(actor, rows, _("年度考核"))
+        people, problems = people_problems(actor, rows, Decision.ASSESSMENT)
         problems += imports.duplicates(
             rows, ("staff_no", "year"), "year", _("与第 %(row)d 行是同一人同一年度的考核")
         )

@@ -1,4 +1,5 @@
 from .access import Role, ScopeGrant
+from .calendar import CalendarDay
 from .certification import (
     Certificate,
     CertificateStatus,
@@ -19,9 +20,9 @@ from .ladder import (
     Grade,
     GradeChange,
     GradeChangeReason,
+    PayPolicy,
     Post,
     PromotionPolicy,
-    PromotionReview,
 )
 from .notifications import Notification
 from .org import OrgUnit, UnitKind
@@ -39,11 +40,26 @@ from .placements import (
     University,
     term_of,
 )
+from .promotion import (
+    CandidateStatus,
+    ObjectionOutcome,
+    PromotionCandidate,
+    PromotionObjection,
+    PromotionReview,
+    RoundStatus,
+)
 
 __all__ = [
     "PASSING_RESULTS",
     "AnnualAssessment",
     "AssessmentResult",
+    "CalendarDay",
+    "CandidateStatus",
+    "ObjectionOutcome",
+    "PayPolicy",
+    "PromotionCandidate",
+    "PromotionObjection",
+    "RoundStatus",
     "term_of",
     "RUBRIC",
     "EvaluationParty",

@@ -5,12 +5,13 @@ Every number of the ladder is data (seeded by a data migration, editable in the
 admin); see docs/decisions/0006-career-ladder.md for the default and its source.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-from .org import OrgUnit
 from .people import EducationLevel, Person
 
 
@@ -189,6 +190,11 @@ class PromotionPolicy(BaseGenericSetting):
     bachelor_service_years = models.PositiveSmallIntegerField(_("本科学历折算工作年限"), default=3)
     master_service_years = models.PositiveSmallIntegerField(_("硕士学历折算工作年限"), default=5)
     doctorate_service_years = models.PositiveSmallIntegerField(_("博士学历折算工作年限"), default=7)
+    notice_working_days = models.PositiveSmallIntegerField(
+        _("晋级公示期（工作日）"),
+        default=5,
+        help_text=_("拟晋级名单公示的工作日数；节假日与调休按“工作日历”计算。"),
+    )
 
     class Meta:
         verbose_name = _("晋级规则")
@@ -210,30 +216,35 @@ class PromotionPolicy(BaseGenericSetting):
         }.get(level, 0)
 
 
-class PromotionReview(models.Model):
-    """A promotion review 晋级评审 for a unit's subtree on a date. The people and
-    their rule results are computed when the review is opened; approval writes
-    GradeChanges (at most one per person per review, enforced by the database)."""
+@register_setting(icon="cogs")
+class PayPolicy(BaseGenericSetting):
+    """What a grade is worth: the base monthly pay that each grade's coefficient
+    multiplies, and whether workers see the amount (edited by district admins)."""
 
-    unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("评审单位"), on_delete=models.PROTECT, related_name="+"
+    base_monthly_pay = models.DecimalField(
+        _("月薪酬基数（元）"),
+        max_digits=9,
+        decimal_places=2,
+        default=3000,
+        help_text=_("等级薪酬 = 基数 × 薪酬系数；用于测算晋级成本。"),
     )
-    review_date = models.DateField(_("评审基准日"))
-    title = models.CharField(_("名称"), max_length=100)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("发起人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+    months_per_year = models.PositiveSmallIntegerField(
+        _("每年发放月数"), default=12, help_text=_("测算年度成本时使用，例如 12 或 13。")
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    show_amount_to_staff = models.BooleanField(
+        _("向本人显示薪酬金额"),
+        default=False,
+        help_text=_("勾选后，社区工作者在“我的职业发展”中可看到本人等级对应的月薪酬金额。"),
+    )
 
     class Meta:
-        verbose_name = _("晋级评审")
-        verbose_name_plural = _("晋级评审")
-        ordering = ["-review_date", "-id"]
+        verbose_name = _("薪酬基数")
+        verbose_name_plural = _("薪酬基数")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(base_monthly_pay__gte=0), name="pay_base_not_negative"
+            ),
+        ]
 
-    def __str__(self) -> str:
-        return self.title
+    def monthly(self, coefficient) -> Decimal:
+        return (self.base_monthly_pay * coefficient).quantize(Decimal("0.01"))

@@ -22,7 +22,6 @@ from talent.models import (
     Person,
     Post,
     PromotionPolicy,
-    PromotionReview,
 )
 from talent.selectors.access import Scope
 from talent.selectors.certification import held_certificates
@@ -55,11 +54,36 @@ def full_years(start: datetime.date, end: datetime.date) -> int:
     return years
 
 
+class Rule:
+    """Stable keys of the promotion rules (the review page filters by them)."""
+
+    GRADED = "graded"
+    YEARS = "years"
+    ASSESSMENT = "assessment"
+    POST_RANGE = "post_range"
+    CERTIFICATE = "certificate"
+
+
+def rule_choices() -> list[tuple[str, str]]:
+    return [
+        (Rule.GRADED, _("已定级")),
+        (Rule.YEARS, _("任职年限")),
+        (Rule.ASSESSMENT, _("年度考核")),
+        (Rule.POST_RANGE, _("岗位等级范围")),
+        (Rule.CERTIFICATE, _("持证要求")),
+    ]
+
+
 @dataclass
 class RuleResult:
+    """One rule for one person: passed or not, why, and (when failed) what is
+    missing, in the words a worker reads on their own page."""
+
+    key: str
     name: str
     passed: bool
     reason: str
+    missing: str = ""
 
 
 @dataclass
@@ -74,6 +98,10 @@ class Evaluation:
     def eligible(self) -> bool:
         return self.grade is not None and all(rule.passed for rule in self.rules)
 
+    @property
+    def failed(self) -> list[RuleResult]:
+        return [rule for rule in self.rules if not rule.passed]
+
 
 def evaluate_people(
     people: QuerySet[Person], review_date: datetime.date, policy: PromotionPolicy | None = None
@@ -81,12 +109,12 @@ def evaluate_people(
     """Evaluate every person against the promotion rules on ``review_date``.
     Three queries (people, assessments, certificates), whatever the count."""
     policy = policy or PromotionPolicy.load()
+    ids = people.values("pk")  # a subquery: no parameter list that grows with the unit
     people = list(
         with_current_grade(people, review_date)
         .select_related("unit", "post")
         .order_by("unit__path", "staff_no")
     )
-    ids = [p.pk for p in people]
     window = list(range(review_date.year - policy.assessment_years, review_date.year))
     results: dict[int, dict[int, str]] = defaultdict(dict)
     for person_id, year, result in AnnualAssessment.objects.filter(
@@ -101,91 +129,119 @@ def evaluate_people(
     labels = dict(AssessmentResult.choices)
     evaluations = []
     for person in people:
-        rules: list[RuleResult] = []
         grade = person.current_grade
         if grade is None:
-            rules.append(RuleResult(_("已定级"), False, _("尚未定级，请先初次定级。")))
-            evaluations.append(Evaluation(person, None, None, rules))
+            rule = RuleResult(
+                Rule.GRADED,
+                _("已定级"),
+                False,
+                _("尚未定级，请先初次定级。"),
+                _("需先完成初次定级"),
+            )
+            evaluations.append(Evaluation(person, None, None, [rule]))
             continue
         next_grade = grade + 1
         mine = results[person.pk]
-        # Years in grade, shortened by an excellent result in the window.
-        required = policy.years_per_grade
-        if any(r == AssessmentResult.EXCELLENT for r in mine.values()):
-            required = max(0, required - policy.excellent_shortens_by)
-        served = full_years(person.grade_since, review_date)
-        rules.append(
-            RuleResult(
-                _("任职年限"),
-                served >= required,
-                _("现等级自 %(since)s 起任职 %(served)s 年，需满 %(required)s 年。")
-                % {"since": person.grade_since, "served": served, "required": required},
-            )
-        )
-        # Annual assessments: every year of the window present and passing.
-        missing = [y for y in window if y not in mine]
-        failing = [y for y in window if y in mine and mine[y] not in PASSING_RESULTS]
-        if not window:
-            reason = _("不要求年度考核。")
-        elif missing or failing:
-            parts = []
-            if missing:
-                parts.append(_("%(years)s 年无考核结果") % {"years": "、".join(map(str, missing))})
-            for y in failing:
-                parts.append(_("%(year)s 年为%(result)s") % {"year": y, "result": labels[mine[y]]})
-            reason = "；".join(parts) + "。"
-        else:
-            reason = _("%(first)s–%(last)s 年考核均为称职及以上。") % {
-                "first": window[0],
-                "last": window[-1],
-            }
-        rules.append(RuleResult(_("年度考核"), not (missing or failing), reason))
-        # The post's range.
-        post = person.post
-        if post is None:
-            rules.append(RuleResult(_("岗位等级范围"), False, _("未聘任岗位。")))
-        else:
-            rules.append(
-                RuleResult(
-                    _("岗位等级范围"),
-                    post.allows(next_grade),
-                    _("%(post)s 等级范围 %(low)s–%(high)s 级，拟晋 %(next)s 级。")
-                    % {
-                        "post": post.name,
-                        "low": post.min_grade,
-                        "high": post.max_grade,
-                        "next": next_grade,
-                    },
-                )
-            )
-        # Certificate required from a grade on.
+        rules = [
+            _years_rule(policy, person, mine, review_date),
+            _assessment_rule(mine, window, labels),
+            _post_rule(person.post, next_grade),
+        ]
         threshold = policy.certificate_required_from_grade
         if threshold and next_grade >= threshold:
-            has = person.pk in certified
-            rules.append(
-                RuleResult(
-                    _("持证要求"),
-                    has,
-                    _("晋升 %(grade)s 级及以上须持证：%(state)s。")
-                    % {"grade": threshold, "state": _("已持证") if has else _("未持有有效证书")},
-                )
-            )
+            rules.append(_certificate_rule(threshold, person.pk in certified))
         evaluations.append(Evaluation(person, grade, next_grade, rules))
     return evaluations
 
 
-def review_people(review: PromotionReview) -> QuerySet[Person]:
-    return Person.objects.filter(
-        is_active=True, unit__path__startswith=review.unit.path, post__isnull=False
+def _years_rule(policy, person, mine: dict[int, str], review_date) -> RuleResult:
+    """Years in grade, shortened by an excellent result in the window."""
+    required = policy.years_per_grade
+    if any(r == AssessmentResult.EXCELLENT for r in mine.values()):
+        required = max(0, required - policy.excellent_shortens_by)
+    since = person.grade_since
+    served = full_years(since, review_date)
+    missing = ""
+    if served < required:
+        missing = _("还需 %(n)s 年任职年限（%(date)s 满 %(required)s 年）") % {
+            "n": required - served,
+            "date": add_years(since, required),
+            "required": required,
+        }
+    return RuleResult(
+        Rule.YEARS,
+        _("任职年限"),
+        served >= required,
+        _("现等级自 %(since)s 起任职 %(served)s 年，需满 %(required)s 年。")
+        % {"since": since, "served": served, "required": required},
+        missing,
     )
 
 
-def review_evaluations(review: PromotionReview) -> list[Evaluation]:
-    evaluations = evaluate_people(review_people(review), review.review_date)
-    approved = set(review.grade_changes.values_list("person_id", flat=True))
-    for evaluation in evaluations:
-        evaluation.approved = evaluation.person.pk in approved
-    return evaluations
+def _assessment_rule(mine: dict[int, str], window: list[int], labels) -> RuleResult:
+    """Every year of the window present and 称职 or better."""
+    missing_years = [y for y in window if y not in mine]
+    failing = [y for y in window if y in mine and mine[y] not in PASSING_RESULTS]
+    if not window:
+        return RuleResult(Rule.ASSESSMENT, _("年度考核"), True, _("不要求年度考核。"))
+    if not (missing_years or failing):
+        reason = _("%(first)s–%(last)s 年考核均为称职及以上。") % {
+            "first": window[0],
+            "last": window[-1],
+        }
+        return RuleResult(Rule.ASSESSMENT, _("年度考核"), True, reason)
+    parts, todo = [], []
+    if missing_years:
+        years = "、".join(map(str, missing_years))
+        parts.append(_("%(years)s 年无考核结果") % {"years": years})
+        todo.append(_("需 %(years)s 年度考核称职以上（尚无结果）") % {"years": years})
+    for y in failing:
+        parts.append(_("%(year)s 年为%(result)s") % {"year": y, "result": labels[mine[y]]})
+    if failing:
+        todo.append(
+            _("需年度考核称职以上（%(years)s）")
+            % {"years": "、".join(f"{y} {labels[mine[y]]}" for y in failing)}
+        )
+    return RuleResult(
+        Rule.ASSESSMENT, _("年度考核"), False, "；".join(parts) + "。", "；".join(todo)
+    )
+
+
+def _post_rule(post, next_grade: int) -> RuleResult:
+    if post is None:
+        return RuleResult(
+            Rule.POST_RANGE, _("岗位等级范围"), False, _("未聘任岗位。"), _("需先聘任岗位")
+        )
+    allowed = post.allows(next_grade)
+    return RuleResult(
+        Rule.POST_RANGE,
+        _("岗位等级范围"),
+        allowed,
+        _("%(post)s 等级范围 %(low)s–%(high)s 级，拟晋 %(next)s 级。")
+        % {"post": post.name, "low": post.min_grade, "high": post.max_grade, "next": next_grade},
+        ""
+        if allowed
+        else _("已到%(post)s最高等级 %(high)s 级，需聘任更高岗位")
+        % {"post": post.name, "high": post.max_grade},
+    )
+
+
+def _certificate_rule(threshold: int, has: bool) -> RuleResult:
+    return RuleResult(
+        Rule.CERTIFICATE,
+        _("持证要求"),
+        has,
+        _("晋升 %(grade)s 级及以上须持证：%(state)s。")
+        % {"grade": threshold, "state": _("已持证") if has else _("未持有有效证书")},
+        "" if has else _("需取得有效的社会工作者职业资格证书"),
+    )
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from talent import audit
 from talent.checks import (
-    require_not_about_self,
+    require_not_self,
     require_people_in_scope,
     require_perm,
     require_person_in_scope,
@@ -33,6 +33,7 @@ from talent.models import (
 )
 from talent.selectors import certification as certification_selectors
 from talent.selectors.certification import passed_exam
+from talent.selectors.duties import Decision
 from talent.services.ladder import grant_certification_bonus
 
 
@@ -45,6 +46,7 @@ def record_exam_attempt(
     HR to confirm. Returns the attempt and the proposed certificate, if any."""
     require_perm(actor, "talent.add_examattempt")
     require_person_in_scope(actor, person)
+    require_not_self(actor, person, Decision.EXAM)
     score = Decimal(str(score))
     if not Decimal(0) <= score <= Decimal(100):
         raise ValidationError(_("成绩应在 0 到 100 分之间。"))
@@ -101,11 +103,13 @@ def save_certificate(*, actor, certificate: Certificate) -> Certificate:
     creating = certificate.pk is None
     require_perm(actor, "talent.add_certificate" if creating else "talent.change_certificate")
     require_person_in_scope(actor, certificate.person)
+    require_not_self(actor, certificate.person, Decision.CERTIFICATE)
     before: dict = {}
     was_valid = False
     if not creating:
         stored = Certificate.objects.select_for_update().get(pk=certificate.pk)
         require_person_in_scope(actor, stored.person)
+        require_not_self(actor, stored.person, Decision.CERTIFICATE)
         before = audit.snapshot(stored)
         was_valid = stored.status == CertificateStatus.VALID
     if certificate.status == CertificateStatus.VALID and not certificate.number.strip():
@@ -239,7 +243,7 @@ def register_certificates(*, actor, certificates: list[Certificate]) -> list[Cer
     require_perm(actor, "talent.add_certificate")
     people = [c.person for c in certificates]
     require_people_in_scope(actor, people)
-    require_not_about_self(actor, people)
+    require_not_self(actor, people, Decision.CERTIFICATE)
     for certificate in certificates:
         certificate.number = certificate.number.strip()
         if certificate.status == CertificateStatus.VALID and not certificate.number:
@@ -284,7 +288,7 @@ def record_exam_results(
     require_perm(actor, "talent.add_examattempt")
     people = {a.person.pk: a.person for a in attempts}
     require_people_in_scope(actor, people.values())
-    require_not_about_self(actor, people.values())
+    require_not_self(actor, people.values(), Decision.EXAM)
     for attempt in attempts:
         attempt.score = Decimal(str(attempt.score))
         if not Decimal(0) <= attempt.score <= Decimal(100):

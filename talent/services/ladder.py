@@ -1,5 +1,5 @@
-"""Career-ladder writes: grade changes, annual assessments, promotion reviews
-and their approval, and the certification bonus."""
+"""Career-ladder writes: grade changes, annual assessments and the certification
+bonus (promotion rounds are in ``talent.services.promotion``)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ from django.utils.translation import gettext as _
 
 from talent import audit
 from talent.checks import (
-    require_not_about_self,
+    require_not_self,
     require_people_in_scope,
     require_perm,
     require_person_in_scope,
-    require_unit_in_scope,
 )
 from talent.models import (
     AnnualAssessment,
@@ -23,16 +22,18 @@ from talent.models import (
     Grade,
     GradeChange,
     GradeChangeReason,
-    OrgUnit,
     Person,
     Post,
     PromotionPolicy,
-    PromotionReview,
 )
-from talent.selectors.ladder import current_grade, evaluate_people, review_people
+from talent.selectors.duties import Decision
+from talent.selectors.ladder import current_grade
 
 
-def _write_change(*, actor, person, post, grade_number, effective_on, reason, note="", review=None):
+def write_grade_change(
+    *, actor, person, post, grade_number, effective_on, reason, note="", review=None
+) -> GradeChange:
+    """Write one GradeChange and its audit event; callers have checked who may."""
     if not post.allows(grade_number):
         raise ValidationError(
             _("%(post)s 的等级范围是 %(low)s–%(high)s 级，不能定为 %(grade)s 级。")
@@ -86,12 +87,13 @@ def record_grade_change(
     post's range; an appointment also makes ``post`` the person's current post."""
     require_perm(actor, "talent.add_gradechange")
     require_person_in_scope(actor, person)
+    require_not_self(actor, person, Decision.GRADE)
     if reason == GradeChangeReason.PROMOTION:
         raise ValidationError(_("正常晋级须通过晋级评审批准。"))
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.post_id != post.pk:
         Person.objects.filter(pk=person.pk).update(post=post)
-    return _write_change(
+    return write_grade_change(
         actor=actor,
         person=person,
         post=post,
@@ -124,7 +126,7 @@ def grant_certification_bonus(*, actor, certificate: Certificate) -> GradeChange
     target = min(person.post.max_grade, current.grade.number + max(0, extra))
     if target <= current.grade.number:
         return None
-    return _write_change(
+    return write_grade_change(
         actor=actor,
         person=person,
         post=person.post,
@@ -151,10 +153,12 @@ def save_assessment(*, actor, assessment: AnnualAssessment) -> AnnualAssessment:
         actor, "talent.add_annualassessment" if creating else "talent.change_annualassessment"
     )
     require_person_in_scope(actor, assessment.person)
+    require_not_self(actor, assessment.person, Decision.ASSESSMENT)
     before: dict = {}
     if not creating:
         stored = AnnualAssessment.objects.select_for_update().get(pk=assessment.pk)
         require_person_in_scope(actor, stored.person)
+        require_not_self(actor, stored.person, Decision.ASSESSMENT)
         before = audit.snapshot(stored)
     try:
         with transaction.atomic():
@@ -173,84 +177,6 @@ def save_assessment(*, actor, assessment: AnnualAssessment) -> AnnualAssessment:
         after=after,
     )
     return assessment
-
-
-@transaction.atomic
-def create_review(*, actor, unit: OrgUnit, review_date: datetime.date, title: str):
-    require_perm(actor, "talent.add_promotionreview")
-    require_unit_in_scope(actor, unit)
-    review = PromotionReview.objects.create(
-        unit=unit,
-        review_date=review_date,
-        title=title,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    audit.record(
-        actor=actor, action="talent.review.create", obj=review, after=audit.snapshot(review)
-    )
-    return review
-
-
-@transaction.atomic
-def approve_promotions(
-    *, actor, review: PromotionReview, person_ids: list[int]
-) -> list[GradeChange]:
-    """Promote the selected people by one grade, effective on the review date.
-
-    All or nothing: the people are locked and evaluated again inside the
-    transaction; anyone already approved in this review, or no longer eligible,
-    makes the whole approval fail with their names."""
-    require_perm(actor, "talent.change_promotionreview")
-    require_unit_in_scope(actor, review.unit, _("该评审不在您的管辖范围内。"))
-    if not person_ids:
-        raise ValidationError(_("请至少选择一名人员。"))
-    locked = list(
-        review_people(review)
-        .filter(pk__in=person_ids)
-        .select_for_update()
-        .values_list("pk", flat=True)
-    )
-    if len(locked) != len(set(person_ids)):
-        raise ValidationError(_("所选人员不属于本次评审范围。"))
-    evaluations = evaluate_people(Person.objects.filter(pk__in=locked), review.review_date)
-    already = set(
-        review.grade_changes.filter(person_id__in=locked).values_list("person__name", flat=True)
-    )
-    if already:
-        raise ValidationError(
-            _("以下人员已在本次评审中批准晋级，不能重复批准：%(names)s")
-            % {"names": "、".join(sorted(already))}
-        )
-    refused = [e for e in evaluations if not e.eligible]
-    if refused:
-        raise ValidationError(
-            _("以下人员已不符合晋级条件：%(names)s")
-            % {
-                "names": "；".join(
-                    f"{e.person.name}（{'，'.join(r.reason for r in e.rules if not r.passed)}）"
-                    for e in refused
-                )
-            }
-        )
-    changes = []
-    for evaluation in evaluations:
-        try:
-            with transaction.atomic():
-                changes.append(
-                    _write_change(
-                        actor=actor,
-                        person=evaluation.person,
-                        post=evaluation.person.post,
-                        grade_number=evaluation.next_grade,
-                        effective_on=review.review_date,
-                        reason=GradeChangeReason.PROMOTION,
-                        review=review,
-                        note=review.title,
-                    )
-                )
-        except IntegrityError as error:
-            raise ValidationError(_("本次评审已批准过该人员，不能重复批准。")) from error
-    return changes
 
 
 def grant_certification_bonuses(*, actor, certificates: list[Certificate]) -> list[GradeChange]:
@@ -338,7 +264,7 @@ def record_assessments(*, actor, assessments: list[AnnualAssessment]) -> int:
     require_perm(actor, "talent.add_annualassessment")
     people = [a.person for a in assessments]
     require_people_in_scope(actor, people)
-    require_not_about_self(actor, people)
+    require_not_self(actor, people, Decision.ASSESSMENT)
     try:
         with transaction.atomic():
             AnnualAssessment.objects.bulk_create(assessments, batch_size=500)

@@ -22,7 +22,7 @@ from talent.models import (
 )
 from talent.selectors.access import scope_for
 from talent.services import certification as certification_services
-from talent.services.education import credit_ce_hours
+from talent.services.education import record_ce_hours
 
 from .forms import ScopedPersonForm, ScopedUnitFormMixin, ServiceErrorsMixin
 from .imports import SpreadsheetImportView
@@ -290,16 +290,14 @@ class CEHourCreateView(ServiceErrorsMixin, generic.CreateView):
 
     def save_instance(self):
         data = self.form.cleaned_data
-        if not scope_for(self.request.user).contains_person(data["person"]):
-            raise PermissionDenied
-        entry, created = credit_ce_hours(
+        entry, created = record_ce_hours(
+            actor=self.request.user,
             person=data["person"],
             hours=data["hours"],
             source=data["source"],
             source_ref=data["source_ref"],
             earned_on=data["earned_on"],
             description=data["description"],
-            actor=self.request.user,
         )
         if not created:
             messages.warning(self.request, _("该来源的学时已登记过，未重复计入。"))

@@ -3,8 +3,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from talent.models import GradeChangeReason, OrgUnit, Person
+from talent.models import GradeChangeReason, OrgUnit
 from talent.selectors.access import scope_for
+from talent.selectors.duties import others_only
 
 
 class ScopedUnitFormMixin:
@@ -75,13 +76,16 @@ class ScopeGrantForm(ScopedUnitFormMixin, WagtailAdminModelForm):
 
 
 class ScopedPersonForm(WagtailAdminModelForm):
-    """Offer only people inside the editing user's scope."""
+    """Offer only people inside the editing user's scope, never the user's own
+    person: every form on this base records a fact about the person, which
+    separation of duties (``talent.selectors.duties``) refuses for oneself."""
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
         if for_user is not None and "person" in self.fields:
-            self.fields["person"].queryset = (
-                scope_for(for_user).people().select_related("unit").order_by("unit__path", "name")
+            self.fields["person"].queryset = others_only(
+                scope_for(for_user).people().select_related("unit").order_by("unit__path", "name"),
+                for_user,
             )
 
 
@@ -94,17 +98,6 @@ class GradeChangeForm(ScopedPersonForm):
             c for c in GradeChangeReason.choices if c[0] != GradeChangeReason.PROMOTION
         ]
         self.fields["grade"].label_from_instance = lambda g: f"{g.name}（{g.pay_coefficient}）"
-
-
-class ApproveForm(forms.Form):
-    people = forms.ModelMultipleChoiceField(
-        label=_("批准晋级人员"), queryset=Person.objects.none(), required=True
-    )
-
-    def __init__(self, *args, people=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if people is not None:
-            self.fields["people"].queryset = people
 
 
 class ServiceErrorsMixin:

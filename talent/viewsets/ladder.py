@@ -1,18 +1,12 @@
-"""Admin for the career ladder: posts and grades (data), grade history, annual
-assessments and promotion reviews (with the approval page)."""
+"""Admin for the career ladder: posts and grades (data), the working-day calendar,
+grade history and annual assessments (promotion rounds: ``viewsets.promotion``)."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from talent.models import AnnualAssessment, Grade, GradeChange, Post, PromotionReview
-from talent.selectors import ladder
+from talent.models import AnnualAssessment, CalendarDay, Grade, GradeChange, Post
 from talent.services import ladder as ladder_services
 
 from .certification import (
@@ -26,15 +20,9 @@ from .certification import (
     RegistrationPeriodViewSet,
     SubtreeFilterSet,
 )
-from .feedback import flash_error
-from .forms import (
-    ApproveForm,
-    GradeChangeForm,
-    ScopedPersonForm,
-    ScopedUnitFormMixin,
-    ServiceErrorsMixin,
-)
+from .forms import GradeChangeForm, ScopedPersonForm, ServiceErrorsMixin
 from .imports import SpreadsheetImportView
+from .promotion import PromotionReviewViewSet
 from .scope import ScopedModelViewSet
 
 
@@ -63,6 +51,22 @@ class GradeViewSet(ModelViewSet):
     list_export = ["number", "name", "pay_coefficient"]
     export_filename = "grades"
     form_fields = ["number", "name", "pay_coefficient"]
+
+
+class CalendarDayViewSet(ModelViewSet):
+    """Holidays and worked weekend days 调休: the working days a 公示 period counts."""
+
+    model = CalendarDay
+    name = "calendar_days"
+    url_prefix = "talent/calendar"
+    url_namespace = "talent_calendarday"
+    icon = "date"
+    menu_label = _("节假日与调休")
+    copy_view_enabled = False
+    list_display = ["date", "name", "is_workday"]
+    list_filter = ["is_workday"]
+    list_per_page = 50
+    form_fields = ["date", "name", "is_workday"]
 
 
 # Grade history --------------------------------------------------------------
@@ -205,112 +209,6 @@ class AnnualAssessmentViewSet(ScopedModelViewSet):
     )
 
 
-# Promotion reviews ----------------------------------------------------------
-
-
-class ReviewForm(ScopedUnitFormMixin, WagtailAdminModelForm):
-    def __init__(self, *args, for_user=None, **kwargs):
-        super().__init__(*args, for_user=for_user, **kwargs)
-        self.limit_units(for_user)
-
-
-class ReviewCreateView(ServiceErrorsMixin, generic.CreateView):
-    def save_instance(self):
-        data = self.form.cleaned_data
-        return ladder_services.create_review(
-            actor=self.request.user,
-            unit=data["unit"],
-            review_date=data["review_date"],
-            title=data["title"],
-        )
-
-    def get_success_url(self):
-        return reverse("talent_review:inspect", args=[self.object.pk])
-
-
-class ReviewIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("unit", "created_by")
-
-    def get_edit_url(self, instance):
-        return None  # the title opens the review page
-
-
-class ReviewDetailView(generic.InspectView):
-    """Every person of the unit with each rule passed or failed and why; HR ticks
-    the eligible ones and approves them in one transaction."""
-
-    template_name = "talent/promotion_review.html"
-
-    FILTERS = {
-        "eligible": lambda e: e.eligible and not e.approved,
-        "ineligible": lambda e: not e.eligible and not e.approved,
-        "approved": lambda e: e.approved,
-    }
-
-    def get_page_title(self):
-        return self.object.title
-
-    def get_page_subtitle(self):
-        return f"{self.object.unit.name} · {self.object.review_date}"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        evaluations = ladder.review_evaluations(self.object)
-        show = self.request.GET.get("show", "")
-        context["show"] = show if show in self.FILTERS else ""
-        context["total_count"] = len(evaluations)
-        for key, test in self.FILTERS.items():
-            context[f"{key}_count"] = sum(1 for e in evaluations if test(e))
-        if context["show"]:
-            evaluations = [e for e in evaluations if self.FILTERS[context["show"]](e)]
-        context["evaluations"] = evaluations
-        context["can_approve"] = self.request.user.has_perm("talent.change_promotionreview")
-        return context
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = ApproveForm(request.POST, people=ladder.review_people(self.object))
-        if not form.is_valid():
-            messages.error(request, _("请至少选择一名本次评审范围内的人员。"))
-            return redirect(request.path)
-        try:
-            changes = ladder_services.approve_promotions(
-                actor=request.user,
-                review=self.object,
-                person_ids=[p.pk for p in form.cleaned_data["people"]],
-            )
-        except ValidationError as error:
-            flash_error(request, error)
-        else:
-            messages.success(
-                request, _("已批准 %(n)s 人晋级，等级变动已记录。") % {"n": len(changes)}
-            )
-        return redirect(request.path)
-
-
-class PromotionReviewViewSet(ScopedModelViewSet):
-    model = PromotionReview
-    name = "promotion_reviews"
-    url_prefix = "talent/reviews"
-    url_namespace = "talent_review"
-    icon = "list-ul"
-    menu_label = _("晋级评审")
-    scope_prefix = "unit__"
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    index_view_class = ReviewIndexView
-    add_view_class = ReviewCreateView
-    edit_view_class = ReadOnlyEditView
-    delete_view_class = ReadOnlyDeleteView
-    inspect_view_class = ReviewDetailView
-    list_display = ["title", "unit", "review_date", "created_by", "created_at"]
-    edit_handler = ObjectList(
-        [FieldPanel("title"), FieldPanel("unit"), FieldPanel("review_date")],
-        base_form_class=ReviewForm,
-    )
-
-
 class AssessmentImportView(SpreadsheetImportView):
     permission_required = "talent.add_annualassessment"
     url_name = "talent_assessment_import"
@@ -333,4 +231,5 @@ class CertificationViewSetGroup(ModelViewSetGroup):
         PromotionReviewViewSet,
         PostViewSet,
         GradeViewSet,
+        CalendarDayViewSet,
     )

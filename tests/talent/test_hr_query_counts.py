@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from talent.models import AnnualAssessment, CEHourEntry, ExamAttempt, RegistrationPeriod
-from talent.services import ladder as ladder_services
+from talent.services import promotion as promotion_services
 from talent.tasks import take_certification_snapshots
 from tests.factories import PersonFactory
 from tests.talent.factories_hr import certificate, place, target
@@ -64,7 +64,7 @@ def counts(client):
 @pytest.mark.django_db
 def test_hr_lists_and_reports_do_not_grow_with_data(client, jl_hr, district):
     target(district["jl"])
-    ladder_services.create_review(
+    promotion_services.create_review(
         actor=jl_hr, unit=district["jl"], review_date=datetime.date(2026, 11, 1), title="评审"
     )
     client.force_login(jl_hr)

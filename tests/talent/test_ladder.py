@@ -3,12 +3,11 @@
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
-from wagtail.models import ModelLogEntry
 
-from talent.models import AnnualAssessment, Grade, GradeChange, Post, PromotionPolicy, Role
+from talent.models import AnnualAssessment, Grade, Post, PromotionPolicy
 from talent.selectors import ladder
 from talent.services import ladder as ladder_services
 from tests.factories import PersonFactory
@@ -159,101 +158,6 @@ def test_appointment_moves_the_current_post(jl_hr, people):
     )
     person.refresh_from_db()
     assert person.post.code == "deputy"
-
-
-# Promotion reviews ------------------------------------------------------------
-
-
-@pytest.fixture
-def review_setup(jl_hr, district, people):
-    ready = people["panlong"]
-    place(ready, 3, on=datetime.date(2023, 1, 1))
-    assess(ready, ["competent"] * 3)
-    waiting = people["longquan"]
-    place(waiting, 3, on=datetime.date(2025, 1, 1))
-    assess(waiting, ["competent"] * 3)
-    review = ladder_services.create_review(
-        actor=jl_hr, unit=district["jl"], review_date=REVIEW_DAY, title="2026年度晋级评审"
-    )
-    return review, ready, waiting
-
-
-@pytest.mark.django_db
-def test_approval_writes_grade_changes_and_audit(jl_hr, review_setup):
-    review, ready, _waiting = review_setup
-    [change] = ladder_services.approve_promotions(actor=jl_hr, review=review, person_ids=[ready.pk])
-    assert change.grade.number == 4 and change.reason == "promotion"
-    assert change.effective_on == REVIEW_DAY and change.approved_by == jl_hr
-    assert ModelLogEntry.objects.filter(action="talent.grade.promotion").count() == 1
-    assert ladder.current_grade(ready).grade.number == 4
-
-
-@pytest.mark.django_db
-def test_approving_twice_is_refused(jl_hr, review_setup):
-    review, ready, _waiting = review_setup
-    ladder_services.approve_promotions(actor=jl_hr, review=review, person_ids=[ready.pk])
-    with pytest.raises(ValidationError, match="不能重复批准"):
-        ladder_services.approve_promotions(actor=jl_hr, review=review, person_ids=[ready.pk])
-    assert GradeChange.objects.filter(person=ready, reason="promotion").count() == 1
-
-
-@pytest.mark.django_db
-def test_approving_someone_not_eligible_refuses_everyone(jl_hr, review_setup):
-    review, ready, waiting = review_setup
-    with pytest.raises(ValidationError, match="已不符合晋级条件"):
-        ladder_services.approve_promotions(
-            actor=jl_hr, review=review, person_ids=[ready.pk, waiting.pk]
-        )
-    assert not GradeChange.objects.filter(reason="promotion").exists()
-
-
-@pytest.mark.django_db
-def test_review_outside_scope_is_refused(district, review_setup, user_with_role):
-    review, ready, _waiting = review_setup
-    other = user_with_role(Role.HR, district["yjp"])
-    with pytest.raises(PermissionDenied):
-        ladder_services.approve_promotions(actor=other, review=review, person_ids=[ready.pk])
-    with pytest.raises(PermissionDenied):
-        ladder_services.create_review(
-            actor=other, unit=district["jl"], review_date=REVIEW_DAY, title="x"
-        )
-
-
-@pytest.mark.django_db
-def test_review_page_lists_rules_and_approves(client, jl_hr, review_setup):
-    review, ready, waiting = review_setup
-    client.force_login(jl_hr)
-    url = reverse("talent_review:inspect", args=[review.pk])
-    body = client.get(url).content.decode()
-    assert ready.name in body and waiting.name in body and "任职年限" in body
-    response = client.post(url, {"people": [ready.pk]}, follow=True)
-    assert "已批准 1 人晋级" in response.content.decode()
-    response = client.post(url, {"people": [ready.pk]}, follow=True)
-    assert "不能重复批准" in response.content.decode()
-
-
-@pytest.mark.django_db
-def test_review_page_outside_scope_is_404(client, district, review_setup, user_with_role):
-    review, ready, _waiting = review_setup
-    client.force_login(user_with_role(Role.HR, district["yjp"]))
-    url = reverse("talent_review:inspect", args=[review.pk])
-    assert client.get(url).status_code == 404
-    assert client.post(url, {"people": [ready.pk]}).status_code == 404
-    assert not GradeChange.objects.filter(reason="promotion").exists()
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("extra", [0, 60])
-def test_review_page_queries_do_not_grow(
-    client, jl_hr, district, review_setup, extra, django_assert_max_num_queries
-):
-    review = review_setup[0]
-    for _ in range(extra):
-        person = PersonFactory(unit=district["panlong"])
-        place(person, 2)
-    client.force_login(jl_hr)
-    with django_assert_max_num_queries(18):
-        assert client.get(reverse("talent_review:inspect", args=[review.pk])).status_code == 200
 
 
 @pytest.mark.django_db
