@@ -86,7 +86,7 @@ def page_queries(client, review) -> tuple[int, float]:
 
 def main() -> int:
     admin = get_user_model().objects.create_superuser("bench", "b@example.org", "x")
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     client.force_login(admin)
     small = PromotionReview.objects.create(
         unit=build("S", 100), review_date=REVIEW_DAY, title="小", status=RoundStatus.DRAFT

@@ -75,6 +75,10 @@ DEMO_LOGINS = [
 ]
 
 
+# Names of the logins that have no person record of their own.
+LOGIN_NAMES = {"gaoxiao": "王晓红", "quji": "陈志远", "admin": "系统管理员"}
+
+
 def _unit(parent: OrgUnit | None, code: str, name: str, kind: str) -> OrgUnit:
     existing = OrgUnit.objects.filter(code=code).first()
     if existing:
@@ -198,6 +202,12 @@ def build_logins(units: dict[str, OrgUnit]) -> list[DemoLogin]:
         user.save()
         if login.person_staff_no:
             Person.objects.filter(staff_no=login.person_staff_no).update(user=user)
+        # People read names, never logins: the account's name is its person's, or
+        # a name of its own for a login without a person record.
+        if not user.first_name:
+            person = Person.objects.filter(staff_no=login.person_staff_no or "").first()
+            user.first_name = person.name if person else LOGIN_NAMES.get(login.username, "")
+            user.save(update_fields=["first_name"])
         if login.role is not None:
             grant_role(actor=None, user=user, role=login.role, unit=units[login.unit_code])
     # The learner is also a learner of the mentor's programme; the mentor holds

@@ -133,7 +133,7 @@ def _certificates(person: Person, today: datetime.date) -> list[CertificateLine]
 
 
 def career_for(person: Person, today: datetime.date) -> Career:
-    """Everything the worker's own career page shows. Eleven queries."""
+    """Everything the worker's own career page shows, in thirteen queries."""
     history = list(
         GradeChange.objects.filter(person=person)
         .select_related("grade", "post", "review")

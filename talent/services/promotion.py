@@ -35,7 +35,6 @@ from talent.selectors import promotion as rounds
 from talent.selectors.calendar import working_days_from
 from talent.selectors.ladder import Evaluation, evaluate_people
 from talent.selectors.people import person_for_user
-from talent.services.ladder import write_grade_change
 from talent.services.notifications import notify
 
 
@@ -321,21 +320,7 @@ def approve_review(
     _refuse_changed(review, listed)
     if review.grade_changes.exists():
         raise ValidationError(_("本次评审已批准过，不能重复批准。"))
-    grades = {g.number: g for g in Grade.objects.all()}
-    changes = [
-        write_grade_change(
-            actor=actor,
-            person=c.person,
-            post=c.post,
-            grade_number=c.to_grade,
-            grade=grades.get(c.to_grade),
-            effective_on=review.review_date,
-            reason=GradeChangeReason.PROMOTION,
-            review=review,
-            note=review.title,
-        )
-        for c in listed
-    ]
+    changes = _promote(actor, review, listed)
     review.status = RoundStatus.APPROVED
     review.decided_by, review.decided_at = _user(actor), timezone.now()
     review.save(update_fields=["status", "decided_by", "decided_at"])
@@ -349,6 +334,53 @@ def approve_review(
             "monthly_increase": str(cost.increase),
             "yearly_increase": str(cost.increase_per_year),
         },
+    )
+    return changes
+
+
+def _promote(actor, review: PromotionReview, listed: list[PromotionCandidate]):
+    """Everyone listed up one grade on the reference date: one INSERT for the
+    GradeChanges and one for their audit events (the round may list hundreds)."""
+    grades = {g.number: g for g in Grade.objects.all()}
+    for c in listed:
+        if not c.post.allows(c.to_grade) or c.to_grade not in grades:
+            raise ValidationError(
+                _("%(name)s 的拟晋等级 %(grade)s 不在%(post)s的等级范围内。")
+                % {"name": c.person.name, "grade": c.to_grade, "post": c.post.name}
+            )
+    changes = GradeChange.objects.bulk_create(
+        [
+            GradeChange(
+                person=c.person,
+                post=c.post,
+                grade=grades[c.to_grade],
+                effective_on=review.review_date,
+                reason=GradeChangeReason.PROMOTION,
+                note=review.title[:200],
+                approved_by=_user(actor),
+                review=review,
+            )
+            for c in listed
+        ],
+        batch_size=500,
+    )
+    audit.record_many(
+        actor=actor,
+        action=f"talent.grade.{GradeChangeReason.PROMOTION}",
+        entries=[
+            (
+                change,
+                {},
+                {
+                    "person": change.person.staff_no,
+                    "post": change.post.name,
+                    "grade": change.grade.number,
+                    "effective_on": str(change.effective_on),
+                    "reason": change.reason,
+                },
+            )
+            for change in changes
+        ],
     )
     return changes
 

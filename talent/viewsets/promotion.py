@@ -212,6 +212,17 @@ class RoundStepView(WagtailAdminTemplateMixin, TemplateView):
     def get_page_subtitle(self):
         return self.review.title
 
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("talent_review:index"), "label": _("晋级评审")},
+            {
+                "url": reverse("talent_review:inspect", args=[self.review.pk]),
+                "label": self.review.title,
+            },
+            {"url": "", "label": self.get_page_title()},
+        ]
+
     def refusal(self) -> str | None:
         raise NotImplementedError
 

@@ -23,29 +23,12 @@ def test_hr_reads_the_certification_report(demo_site, desktop, phone, login, sho
     shoot(phone, "hr-certification-report-phone")
 
 
-def test_hr_runs_the_promotion_review(demo_site, desktop, phone, login, shoot):
+def test_hr_reads_the_ladder_report(demo_site, desktop, login, shoot):
+    """The promotion round itself is driven end to end in test_promotion.py."""
     login(desktop, "renshi")
-    desktop.goto(demo_site.url + "/admin/talent/reviews/")
-    desktop.get_by_role("link", name="年度九龙街道晋级评审").first.click()
-    desktop.get_by_role("link", name="符合条件").click()
-    main = desktop.locator("main")
-    expect(main).to_contain_text("任职年限")
-    expect(main).to_contain_text("年度考核")
-    shoot(desktop, "hr-promotion-review-desktop", full_page=False)
-    first = desktop.locator("input[name=people]").first
-    name = first.get_attribute("aria-label")
-    first.check()
-    desktop.get_by_role("button", name="批准所选人员晋级").click()
-    expect(desktop.locator(".messages")).to_contain_text("已批准 1 人晋级")
-    expect(main.locator("tr", has_text=name)).to_contain_text("已批准")
-    shoot(desktop, "hr-promotion-review-approved-desktop", full_page=False)
     desktop.goto(demo_site.url + "/admin/talent/reports/ladder/")
     expect(desktop.locator("main")).to_contain_text("社区正职")
     shoot(desktop, "hr-ladder-report-desktop")
-    login(phone, "renshi")
-    phone.goto(desktop.url.replace("/reports/ladder/", "/reviews/"))
-    expect(phone.locator("main")).to_contain_text("晋级评审")
-    shoot(phone, "hr-promotion-reviews-phone")
 
 
 def test_hr_pages_for_records_and_imports(demo_site, desktop, phone, login, shoot):
