@@ -92,6 +92,6 @@ def complete_lesson(*, actor, person: talent.Person, lesson: LessonPage) -> tupl
         source_ref=f"course:{course.pk}",
         earned_on=timezone.localdate(now),
         description=course.title,
-        actor=None,  # credited by the course rule, not decided by the learner (ADR)
+        actor=None,  # the course rule credits it; the learner decides nothing (separation ADR)
     )
     return lesson_new, True

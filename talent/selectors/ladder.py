@@ -93,7 +93,6 @@ class Evaluation:
     grade: int | None
     next_grade: int | None
     rules: list[RuleResult]
-    approved: bool = False
 
     @property
     def eligible(self) -> bool:

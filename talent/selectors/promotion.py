@@ -291,6 +291,8 @@ def round_state(user, review: PromotionReview, today: datetime.date | None = Non
         review.objections.select_related("raised_by__unit", "candidate__person", "answered_by")
     )
     unanswered = sum(1 for o in objections if not o.is_answered)
+    for objection in objections:  # the answer button shows only where it is not refused
+        objection.refusal = None if objection.is_answered else answer_refusal(user, objection)
     days = None
     if review.notice_starts_on:
         days = working_days_between(review.notice_starts_on, review.notice_ends_on)

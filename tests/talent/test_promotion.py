@@ -221,6 +221,34 @@ def test_only_eligible_people_are_listed(jl_hr, draft):
 
 
 @pytest.mark.django_db
+def test_nobody_answers_an_objection_about_themselves(
+    published, staff, district, user_with_role, client
+):
+    review, a, _b, _waiting = published
+    colleague = user_with_role(Role.HR, district["jl"], "hr_jl_2")
+    a.user = colleague
+    a.save(update_fields=["user"])
+    with time_machine.travel(local(datetime.date(2026, 11, 4)), tick=False):
+        objection = services.raise_objection(
+            actor=staff.user,
+            review=review,
+            text="有疑问",
+            candidate=review.candidates.get(person=a),
+        )
+    with pytest.raises(ValidationError, match="职责分离：不能答复涉及本人的异议"):
+        services.answer_objection(
+            actor=colleague, objection=objection, answer="维持", outcome="dismissed"
+        )
+    objection.refresh_from_db()
+    assert not objection.is_answered
+    client.force_login(colleague)
+    with time_machine.travel(local(datetime.date(2026, 11, 4)), tick=True):
+        body = client.get(reverse("talent_review:inspect", args=[review.pk])).content.decode()
+    assert "职责分离：不能答复涉及本人的异议" in body
+    assert reverse("talent_review:answer", args=[objection.pk]) not in body
+
+
+@pytest.mark.django_db
 def test_nobody_is_on_two_running_lists(jl_hr, published, district):
     _review, a, _b, _waiting = published
     second = services.create_review(
