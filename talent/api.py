@@ -13,9 +13,15 @@ from talent.imports.jobs import start_export
 from talent.imports.people import apply_students, student_spec
 from talent.models import (
     CEHourEntry,
+    Certificate,
+    CertificationPolicy,
+    CertificationTarget,
     CertLevel,
     CESource,
     EvaluationParty,
+    ExamAttempt,
+    ExamEntry,
+    ExamSitting,
     ExamSubject,
     Notification,
     OrgUnit,
@@ -24,6 +30,7 @@ from talent.models import (
     Placement,
     PlacementKind,
     PlacementStatus,
+    RegistrationPeriod,
     Role,
     ScopeGrant,
     UnitKind,
@@ -35,7 +42,19 @@ from talent.models.placements import term_label
 from talent.panels import DashboardPanel
 from talent.roles import ADMIN_ROLES, ORGANISER_ROLES
 from talent.selectors.access import Scope, scope_for, user_roles
-from talent.selectors.certification import held_certificates
+from talent.selectors.certification import (
+    carried_passes,
+    certification_report,
+    exam_rule,
+    held_certificates,
+    highest_held_level,
+    needed_for,
+    people_to_certify,
+    percent,
+    report_unit,
+    target_population,
+    visible_targets,
+)
 from talent.selectors.ladder import current_grade, evaluate_people
 from talent.selectors.notifications import notifications_for, unread_notification_count
 from talent.selectors.people import (
@@ -64,6 +83,7 @@ from talent.selectors.placements import (
     terms_in_use,
     with_evaluations,
 )
+from talent.selectors.sittings import entered_ids, next_sitting, registration_open
 from talent.services.access import grant_role, revoke_role, update_grant
 from talent.services.education import credit_ce_hours
 from talent.services.notifications import mark_read, notify
@@ -74,6 +94,7 @@ from talent.services.placements import (
     submit_evaluation,
     withdraw_placement,
 )
+from talent.services.sittings import enter_for_sitting
 from talent.spreadsheets import xlsx_response
 from talent.viewsets.feedback import error_text, error_texts, flash_error
 from talent.viewsets.history import ChangeFormatter, register_actions
@@ -89,6 +110,12 @@ __all__ = [
     "CEHourEntry",
     "CESource",
     "CertLevel",
+    "Certificate",
+    "CertificationPolicy",
+    "CertificationTarget",
+    "ExamAttempt",
+    "ExamEntry",
+    "ExamSitting",
     "EvaluationParty",
     "ExamSubject",
     "Gender",
@@ -101,6 +128,7 @@ __all__ = [
     "PlacementKind",
     "PlacementStatus",
     "ROLE_GROUP_NAMES",
+    "RegistrationPeriod",
     "Role",
     "Scope",
     "ScopeGrant",
@@ -114,6 +142,19 @@ __all__ = [
     "behind_pace",
     "can_evaluate",
     "capacity_usage",
+    "carried_passes",
+    "certification_report",
+    "entered_ids",
+    "exam_rule",
+    "highest_held_level",
+    "needed_for",
+    "next_sitting",
+    "people_to_certify",
+    "percent",
+    "registration_open",
+    "report_unit",
+    "target_population",
+    "visible_targets",
     "coordinator_scope",
     "current_grade",
     "current_term",
@@ -143,6 +184,7 @@ __all__ = [
     "create_org_unit",
     "credit_ce_hours",
     "delete_person",
+    "enter_for_sitting",
     "grant_role",
     "mark_read",
     "notify",

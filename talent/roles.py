@@ -15,7 +15,12 @@ HR_RECORDS = [
     ("talent", "examattempt", ["add", "change", "view"]),
     ("talent", "certificationtarget", ["add", "change", "view"]),
     ("talent", "cehourentry", ["add", "view"]),
-    ("talent", "registrationperiod", ["view"]),
+    ("talent", "registrationperiod", ["add", "view"]),
+    ("talent", "examsitting", ["add", "change", "view"]),
+    ("talent", "examentry", ["add", "view", "delete"]),
+    ("talent", "examrule", ["view"]),
+    # The gap plan enrols people into a 考试专班 (lms, named by label only).
+    ("lms", "cohortmembership", ["add", "view"]),
     ("talent", "annualassessment", ["add", "change", "view"]),
     ("talent", "gradechange", ["add", "view"]),
     ("talent", "promotionreview", ["add", "change", "view"]),
@@ -86,6 +91,8 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
         ("talent", "grade", ["add", "change", "view"]),
         ("talent", "promotionpolicy", ["change"]),
         ("talent", "certificationpolicy", ["change"]),
+        ("talent", "examrule", ["change"]),
+        ("lms", "readinesspolicy", ["change"]),
     ],
 }
 

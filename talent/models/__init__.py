@@ -7,6 +7,7 @@ from .certification import (
     CertificationTarget,
     CertLevel,
     ExamAttempt,
+    ExamRule,
     ExamSubject,
     RegistrationPeriod,
 )
@@ -39,6 +40,8 @@ from .placements import (
     University,
     term_of,
 )
+from .registration import RegistrationReminder, ReminderKind
+from .sittings import ExamEntry, ExamSitting
 
 __all__ = [
     "PASSING_RESULTS",
@@ -65,6 +68,11 @@ __all__ = [
     "CertificationTarget",
     "EducationLevel",
     "ExamAttempt",
+    "ExamEntry",
+    "ExamRule",
+    "ExamSitting",
+    "RegistrationReminder",
+    "ReminderKind",
     "ExamSubject",
     "Grade",
     "GradeChange",

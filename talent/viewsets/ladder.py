@@ -36,6 +36,7 @@ from .forms import (
 )
 from .imports import SpreadsheetImportView
 from .scope import ScopedModelViewSet
+from .sittings import ExamRuleViewSet, ExamSittingViewSet
 
 
 class PostViewSet(ModelViewSet):
@@ -326,6 +327,8 @@ class CertificationViewSetGroup(ModelViewSetGroup):
         CertificateViewSet,
         ExamAttemptViewSet,
         CertificationTargetViewSet,
+        ExamSittingViewSet,
+        ExamRuleViewSet,
         CEHourViewSet,
         RegistrationPeriodViewSet,
         AnnualAssessmentViewSet,
