@@ -219,7 +219,7 @@ scope = scope_for(admin)
 
 
 def plan(root, target, cohort):
-    return gap_plan(scope=scope, target=target, unit=root, as_of=AS_OF, cohort=cohort)
+    return gap_plan(scope=scope, target=target, unit=root, as_of=AS_OF)
 
 
 def counted(root, target, cohort):

@@ -108,8 +108,7 @@ class GapPlan:
     target: object
     totals: Totals
     sitting: object | None
-    cohort: Cohort | None
-    cohorts: list[Cohort]
+    cohorts: list[Cohort]  # the running 考试专班 in scope, newest first
     rows: list[PlanRow]
     subject_labels: list[str]
     params: Params
@@ -244,9 +243,9 @@ def exam_classes(scope: talent.Scope, as_of: datetime.date) -> list[Cohort]:
     )
 
 
-def ranked_candidates(target, unit, as_of, *, subjects, cohort, sitting):
+def ranked_candidates(target, unit, as_of, *, subjects, cohorts, sitting):
     """The uncertified people of the target's population in ``unit`` with their
-    readiness per subject, cohort membership and entry (one query)."""
+    readiness per subject, membership of a running 考试专班 and entry (one query)."""
     level = EXAM_LEVEL[FIRST_LEVEL]
     annotations = {
         f"p_{s}": Subquery(
@@ -256,7 +255,9 @@ def ranked_candidates(target, unit, as_of, *, subjects, cohort, sitting):
         )
         for s in subjects
     }
-    memberships = CohortMembership.objects.filter(cohort=cohort, person=OuterRef("pk"))
+    memberships = CohortMembership.objects.filter(
+        cohort_id__in=[c.pk for c in cohorts], person=OuterRef("pk")
+    )
     entries = talent.entered_ids(sitting).filter(person_id=OuterRef("pk"))
     return (
         talent.people_to_certify(target, unit, as_of)
@@ -274,9 +275,7 @@ def ranked_candidates(target, unit, as_of, *, subjects, cohort, sitting):
     )
 
 
-def gap_plan(
-    *, scope: talent.Scope, target, unit, as_of: datetime.date, cohort: Cohort | None = None
-) -> GapPlan:
+def gap_plan(*, scope: talent.Scope, target, unit, as_of: datetime.date) -> GapPlan:
     params = Params.load()
     population = talent.target_population(target, unit).count()
     rule = talent.exam_rule(FIRST_LEVEL)
@@ -284,11 +283,9 @@ def gap_plan(
     labels = [str(ExamSubject(s).label) for s in subjects]
     sitting = talent.next_sitting(as_of)
     cohorts = exam_classes(scope, as_of)
-    if cohort is None or cohort not in cohorts:
-        cohort = cohorts[0] if cohorts else None
     rows = []
     for values in ranked_candidates(
-        target, unit, as_of, subjects=subjects, cohort=cohort, sitting=sitting
+        target, unit, as_of, subjects=subjects, cohorts=cohorts, sitting=sitting
     ):
         person_id, staff_no, name, unit_name = values[:4]
         chances = values[4 : 4 + len(subjects)]
@@ -309,4 +306,4 @@ def gap_plan(
         rows.append(row)
     rows.sort(key=lambda r: (r.probability is None, -(r.probability or 0), r.staff_no))
     totals = Totals(unit, population, population - len(rows), target.rate)
-    return GapPlan(target, totals, sitting, cohort, cohorts, rows, labels, params, as_of)
+    return GapPlan(target, totals, sitting, cohorts, rows, labels, params, as_of)

@@ -22,7 +22,6 @@ from ..services.gapplan import enrol_in_exam_class, enter_for_next_sitting
 class GapPlanForm(forms.Form):
     target = forms.ModelChoiceField(label=_("持证目标"), queryset=None, required=False)
     unit = forms.ModelChoiceField(label=_("单位"), queryset=None, required=False)
-    cohort = forms.ModelChoiceField(label=_("考试专班"), queryset=None, required=False)
     as_of = forms.DateField(
         label=_("统计日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -31,9 +30,6 @@ class GapPlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = talent.visible_targets(scope)
         self.fields["unit"].queryset = scope.units().order_by("path")
-        self.fields["cohort"].queryset = Cohort.objects.filter(
-            scope.q("unit__"), kind="exam_class"
-        ).order_by("-starts_on")
 
 
 class GapPlanView(talent.ComputedReportView):
@@ -56,9 +52,7 @@ class GapPlanView(talent.ComputedReportView):
         if target is None:
             return None
         unit = talent.report_unit(self.scope, target, data.get("unit"))
-        return gap_plan(
-            scope=self.scope, target=target, unit=unit, as_of=self.as_of, cohort=data.get("cohort")
-        )
+        return gap_plan(scope=self.scope, target=target, unit=unit, as_of=self.as_of)
 
     def get_filtered_queryset(self):
         return self.plan.rows if self.plan else []
@@ -70,8 +64,6 @@ class GapPlanView(talent.ComputedReportView):
         if plan:
             self.form.fields["target"].initial = plan.target.pk
             self.form.fields["unit"].initial = plan.unit.pk
-            if plan.cohort:
-                self.form.fields["cohort"].initial = plan.cohort.pk
             context["can_enrol"] = self.request.user.has_perm("lms.add_cohortmembership")
             context["can_enter"] = (
                 self.request.user.has_perm("talent.add_examentry")

@@ -75,6 +75,9 @@ class SittingDetailView(generic.InspectView):
 
     template_name = "talent/sitting.html"
 
+    def get_page_title(self):
+        return self.object.name
+
     def get_page_subtitle(self):
         return ""
 

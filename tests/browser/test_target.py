@@ -111,6 +111,7 @@ def test_learner_sees_readiness_and_what_to_study(demo_site, phone, desktop, log
     expect(readiness).to_contain_text("综合能力")
     expect(readiness).to_contain_text("下一步学习")
     expect(readiness.locator(".study-links a").first).to_be_visible()
+    phone.evaluate("window.scrollTo(0, 0)")
     shoot(phone, "learner-readiness-phone")
     readiness.locator(".study-links a").first.click()
     expect(phone.locator("main")).to_contain_text("课时")
