@@ -239,3 +239,29 @@ def test_the_plan_takes_the_same_queries_for_a_bigger_street(
     with django_assert_max_num_queries(len(small.captured_queries)):
         text = client.get(url).content.decode()
     assert text.count('name="people"') == 4 + 40 - 14
+
+
+def test_the_plan_exports_its_ranking(page, street):
+    import io
+
+    from openpyxl import load_workbook
+
+    client, url = page
+    response = client.get(url + "&export=xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    people = street["people"]
+    assert [r[2] for r in rows] == [people[i].name for i in (8, 6, 7, 9)]
+    assert rows[0][4] == 90 and rows[-1][4] is None  # 0.9025, then no estimate
+
+
+def test_a_learner_cannot_open_the_plan(client, learner_user, street):
+    client.force_login(learner_user)
+    response = client.get(reverse("lms_gap_plan"))
+    assert response.status_code in (302, 403)
+    response = client.post(
+        reverse("lms_gap_plan"),
+        {"people": [street["people"][6].pk], "action": "enrol", "cohort": street["cohort"].pk},
+    )
+    assert response.status_code in (302, 403)
+    assert not CohortMembership.objects.exists()
