@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('lms', '0009_private_evidence_files'),
-        ('talent', '0007_exam_cycle_and_registration'),
+        ('talent', '0008_exam_cycle_and_registration'),
     ]
 
     operations = [

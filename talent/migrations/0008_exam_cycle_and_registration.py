@@ -22,7 +22,7 @@ def unseed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('talent', '0006_placements'),
+        ('talent', '0007_import_facts_and_jobs'),
         ('django_q', '0018_task_success_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
