@@ -214,3 +214,18 @@ def test_entries_export_holds_only_people_in_scope(client, jl_hr, people):
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == [people["panlong"].name]
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_imported_results_propose_certificates_dated_by_the_sitting(jl_hr, people):
+    from talent.models import ExamAttempt
+
+    make_sitting(2026, registration_deadline=datetime.date(2026, 3, 31))
+    ExamRule.objects.filter(level=1).update(window_years=2)  # the import reads the rule too
+    person = people["panlong"]
+    sit(jl_hr, person, 2025, 1, "comprehensive", 70)
+    _attempts, proposed = certification_services.record_exam_results(
+        actor=jl_hr,
+        attempts=[ExamAttempt(person=person, year=2026, level=1, subject="practice", score=66)],
+    )
+    assert [(c.person, c.obtained_on) for c in proposed] == [(person, datetime.date(2026, 8, 20))]
