@@ -6,10 +6,13 @@ from .selectors.placements import (
     signed_logs_for_placements,
 )
 from .selectors.practice import signed_mentor_hours
+from .selectors.readiness import person_readiness, study_plan
 
 __all__ = [
     "signed_hours_by_placement",
     "signed_logs_for_placement",
     "signed_logs_for_placements",
     "signed_mentor_hours",
+    "person_readiness",
+    "study_plan",
 ]

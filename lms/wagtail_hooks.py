@@ -1,10 +1,13 @@
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from lms.viewsets.practice import LOG_ACTIONS, PracticeViewSetGroup
 from talent import api as talent
 
+from .viewsets.gapplan import GapPlanView
 from .viewsets.imports import QuestionImportView
 from .viewsets.programme import LearningViewSetGroup
 
@@ -19,6 +22,7 @@ PROGRAMME_ACTIONS = {
     "lms.cohort.edit": _("修改培养班级"),
     "lms.cohort.delete": _("删除培养班级"),
     "lms.cohort.add_members": _("添加班级学员"),
+    "lms.cohort.enrol_from_plan": _("按持证缺口计划加入考试专班"),
 }
 
 
@@ -43,4 +47,26 @@ def register_practice_viewsets():
 def register_lms_import_urls():
     return [
         path("lms/questions/import/", QuestionImportView.as_view(), name="lms_question_import"),
+        path("lms/gap-plan/", GapPlanView.as_view(), name="lms_gap_plan"),
     ]
+
+
+@hooks.register("certification_gap_links")
+def gap_plan_link(request, report):
+    """Beside the certification report's "还需 N 人持证": the plan to close it."""
+    if not report.total.gap:
+        return None
+    query = urlencode(
+        {"target": report.target.pk, "unit": report.unit.pk, "as_of": report.as_of.isoformat()}
+    )
+    return _("查看缺口计划"), f"{reverse('lms_gap_plan')}?{query}"
+
+
+class GapPlanMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("talent.view_certificationtarget")
+
+
+@hooks.register("register_reports_menu_item")
+def gap_plan_menu_item():
+    return GapPlanMenuItem(_("持证缺口计划"), reverse("lms_gap_plan"), icon_name="group", order=705)

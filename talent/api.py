@@ -14,9 +14,15 @@ from talent.imports.jobs import start_export
 from talent.imports.people import apply_students, student_spec
 from talent.models import (
     CEHourEntry,
+    Certificate,
+    CertificationPolicy,
+    CertificationTarget,
     CertLevel,
     CESource,
     EvaluationParty,
+    ExamAttempt,
+    ExamEntry,
+    ExamSitting,
     ExamSubject,
     Notification,
     OrgUnit,
@@ -25,6 +31,7 @@ from talent.models import (
     Placement,
     PlacementKind,
     PlacementStatus,
+    RegistrationPeriod,
     Role,
     RoundStatus,
     ScopeGrant,
@@ -38,7 +45,19 @@ from talent.panels import DashboardPanel
 from talent.roles import ADMIN_ROLES, ORGANISER_ROLES
 from talent.selectors.access import Scope, scope_for, user_roles
 from talent.selectors.career import career_for
-from talent.selectors.certification import held_certificates
+from talent.selectors.certification import (
+    carried_passes,
+    certification_report,
+    exam_rule,
+    held_certificates,
+    highest_held_level,
+    needed_for,
+    people_to_certify,
+    percent,
+    report_unit,
+    target_population,
+    visible_targets,
+)
 from talent.selectors.duties import (
     Decision,
     may_decide_about,
@@ -84,6 +103,7 @@ from talent.selectors.promotion import (
     objection_refusal,
     own_objections,
 )
+from talent.selectors.sittings import entered_ids, next_sitting, registration_open
 from talent.services.access import grant_role, revoke_role, update_grant
 from talent.services.education import credit_ce_hours
 from talent.services.notifications import mark_read, notify
@@ -95,6 +115,7 @@ from talent.services.placements import (
     withdraw_placement,
 )
 from talent.services.promotion import raise_objection
+from talent.services.sittings import enter_for_sitting
 from talent.spreadsheets import xlsx_response
 from talent.viewsets.feedback import error_text, error_texts, flash_error
 from talent.viewsets.forms import ServiceErrorsMixin
@@ -112,6 +133,12 @@ __all__ = [
     "CESource",
     "CertLevel",
     "Decision",
+    "Certificate",
+    "CertificationPolicy",
+    "CertificationTarget",
+    "ExamAttempt",
+    "ExamEntry",
+    "ExamSitting",
     "EvaluationParty",
     "ExamSubject",
     "Gender",
@@ -124,6 +151,7 @@ __all__ = [
     "PlacementKind",
     "PlacementStatus",
     "ROLE_GROUP_NAMES",
+    "RegistrationPeriod",
     "Role",
     "RoundStatus",
     "Scope",
@@ -139,6 +167,19 @@ __all__ = [
     "can_evaluate",
     "capacity_usage",
     "career_for",
+    "carried_passes",
+    "certification_report",
+    "entered_ids",
+    "exam_rule",
+    "highest_held_level",
+    "needed_for",
+    "next_sitting",
+    "people_to_certify",
+    "percent",
+    "registration_open",
+    "report_unit",
+    "target_population",
+    "visible_targets",
     "coordinator_scope",
     "current_grade",
     "current_notice_count",
@@ -180,6 +221,7 @@ __all__ = [
     "create_org_unit",
     "credit_ce_hours",
     "delete_person",
+    "enter_for_sitting",
     "grant_role",
     "mark_read",
     "notify",

@@ -6,6 +6,7 @@ from wagtail.admin.ui.components import Component
 
 from talent.selectors.access import scope_for
 from talent.selectors.certification import certification_report, report_unit, visible_targets
+from talent.selectors.registration import lapsed_registrations
 
 
 class DashboardPanel(Component):
@@ -44,3 +45,20 @@ class CertificationPanel(DashboardPanel):
             report = certification_report(target=target, unit=unit, as_of=today, months=1)
             reports.append(report)
         return {"reports": reports}
+
+
+class LapsedRegistrationsPanel(DashboardPanel):
+    """Certificates in the user's scope whose registration lapsed."""
+
+    name = "lapsed_registrations"
+    template_name = "talent/panels/lapsed_registrations.html"
+    order = 115
+
+    def is_shown(self) -> bool:
+        return self.request.user.has_perm("talent.view_registrationperiod")
+
+    def get_context_data(self, parent_context=None):
+        rows, count = lapsed_registrations(
+            scope_for(self.request.user), timezone.localdate(), limit=6
+        )
+        return {"rows": rows, "count": count}

@@ -15,7 +15,12 @@ HR_RECORDS = [
     ("talent", "examattempt", ["add", "change", "view"]),
     ("talent", "certificationtarget", ["add", "change", "view"]),
     ("talent", "cehourentry", ["add", "view"]),
-    ("talent", "registrationperiod", ["view"]),
+    ("talent", "registrationperiod", ["add", "view"]),
+    ("talent", "examsitting", ["add", "change", "view"]),
+    ("talent", "examentry", ["add", "view", "delete"]),
+    ("talent", "examrule", ["view"]),
+    # The gap plan enrols people into a 考试专班 (lms, named by label only).
+    ("lms", "cohortmembership", ["add", "view"]),
     ("talent", "annualassessment", ["add", "change", "view"]),
     ("talent", "gradechange", ["add", "view"]),
     ("talent", "promotionreview", ["add", "change", "view"]),
@@ -91,6 +96,8 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
         ("talent", "promotionreview", ["approve"]),
         ("talent", "paypolicy", ["change"]),
         ("talent", "calendarday", ["add", "change", "view", "delete"]),
+        ("talent", "examrule", ["change"]),
+        ("lms", "readinesspolicy", ["change"]),
     ],
 }
 

@@ -45,3 +45,24 @@ def ensure_default_ladder(apps=None) -> None:
         policy = apps.get_model("talent", model)
         if not policy.objects.exists():
             policy.objects.create()
+
+
+# level -> subjects, consecutive exam years to pass them in, review after the exam
+EXAM_RULES = [
+    (1, ["comprehensive", "practice"], 1, False),
+    (2, ["comprehensive", "practice", "regulations"], 2, False),
+    (3, ["practice"], 1, True),
+]
+
+
+def ensure_exam_rules(apps=None) -> None:
+    """The national exam's rules as data (助理: both subjects in one year; 中级: three
+    subjects within two consecutive years; 高级: 实务 then a review); never overwrites."""
+    if apps is None:
+        from django.apps import apps
+    ExamRule = apps.get_model("talent", "ExamRule")
+    for level, subjects, window, by_review in EXAM_RULES:
+        ExamRule.objects.get_or_create(
+            level=level,
+            defaults={"subjects": subjects, "window_years": window, "by_review": by_review},
+        )

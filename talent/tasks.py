@@ -59,3 +59,32 @@ def take_certification_snapshots() -> int:
 def announce_promotion_notice(review_id: int) -> int:
     """Tell the unit's staff that a promotion round's 公示 notice is up."""
     return announce_notice(review_id)
+
+
+REMINDER_SCHEDULE = "talent.daily_registration_reminders"
+
+
+def ensure_registration_reminder_schedule(apps=None) -> None:
+    """Daily at 08:30 Asia/Shanghai: registration reminders (idempotent)."""
+    if apps is None:
+        from django.apps import apps
+    schedule_model = apps.get_model("django_q", "Schedule")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    first_run = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(8, 30)))
+    schedule_model.objects.get_or_create(
+        name=REMINDER_SCHEDULE,
+        defaults={
+            "func": "talent.tasks.send_registration_reminders",
+            "schedule_type": "D",
+            "repeats": -1,
+            "next_run": first_run,
+        },
+    )
+
+
+def send_registration_reminders() -> int:
+    """Remind people (and their unit's HR officer) of registration deadlines at the
+    policy's thresholds; each reminder goes out once however often this runs."""
+    from .services.registration import send_registration_reminders as send
+
+    return send(as_of=timezone.localdate())

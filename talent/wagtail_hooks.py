@@ -4,7 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from .models import CertificationTarget, GradeChange, RegistrationPeriod
-from .panels import CertificationPanel
+from .panels import CertificationPanel, LapsedRegistrationsPanel
 from .viewsets.certification import (
     CertificateImportView,
     ExamImportView,
@@ -18,7 +18,9 @@ from .viewsets.ladder import (
 from .viewsets.people import RosterImportView, TalentViewSetGroup, UnitImportView
 from .viewsets.placements import PlacementViewSetGroup
 from .viewsets.promotion import register_round_actions
+from .viewsets.registration import RecordRegistrationView, RegistrationReportView
 from .viewsets.reports import CEPaceReportView, CertificationReportView, LadderReportView
+from .viewsets.sittings import CertificateConfirmView, SittingEntriesExportView
 
 ACTIONS = {
     "talent.orgunit.create": _("新建组织单位"),
@@ -43,6 +45,10 @@ ACTIONS = {
     "talent.grade.appointment": _("岗位聘任"),
     "talent.grade.correction": _("更正等级"),
     "talent.import": _("表格导入"),
+    "talent.sitting.save": _("保存考试安排"),
+    "talent.sitting.enter": _("加入报名名单"),
+    "talent.sitting.withdraw": _("撤销报名"),
+    "talent.registration.record": _("办理证书登记"),
 }
 
 
@@ -62,6 +68,7 @@ report_urls = (
         path("certification/", CertificationReportView.as_view(), name="certification"),
         path("ladder/", LadderReportView.as_view(), name="ladder"),
         path("ce-pace/", CEPaceReportView.as_view(), name="ce_pace"),
+        path("registration/", RegistrationReportView.as_view(), name="registration"),
     ],
     "talent_reports",
 )
@@ -105,6 +112,21 @@ def register_talent_admin_urls():
             name="talent_certificate_import",
         ),
         path("talent/exams/import/", ExamImportView.as_view(), name="talent_exam_import"),
+        path(
+            "talent/certificates/<int:pk>/confirm/",
+            CertificateConfirmView.as_view(),
+            name="talent_certificate_confirm",
+        ),
+        path(
+            "talent/certificates/<int:pk>/register/",
+            RecordRegistrationView.as_view(),
+            name="talent_registration_record",
+        ),
+        path(
+            "talent/sittings/<int:pk>/entries.xlsx",
+            SittingEntriesExportView.as_view(),
+            name="talent_sitting_entries_export",
+        ),
         path(
             "talent/assessments/import/",
             AssessmentImportView.as_view(),
@@ -155,6 +177,22 @@ def ce_pace_menu_item():
     )
 
 
+@hooks.register("register_reports_menu_item")
+def registration_menu_item():
+    return PermissionMenuItem(
+        _("证书登记状态"),
+        reverse("talent_reports:registration"),
+        icon_name="date",
+        order=725,
+        model=RegistrationPeriod,
+    )
+
+
 @hooks.register("construct_homepage_panels")
 def add_certification_panel(request, panels):
     CertificationPanel.add_to(request, panels)
+
+
+@hooks.register("construct_homepage_panels")
+def add_lapsed_registrations_panel(request, panels):
+    LapsedRegistrationsPanel.add_to(request, panels)

@@ -8,6 +8,7 @@ from itertools import combinations
 
 from lms.demo.questions import BANK
 from lms.models import (
+    CoursePage,
     ExamBlueprint,
     ExamLevel,
     Question,
@@ -106,6 +107,22 @@ def build_blueprints() -> dict[str, ExamBlueprint]:
         ("助理社会工作师·实务模拟卷", ExamLevel.ASSISTANT, "practice", 40, "1.5", 20, "2", 90),
         ("社会工作师·法规与政策模拟卷", ExamLevel.INTERMEDIATE, "law", 40, "1.5", 20, "2", 90),
     ]
+    # A drill 专项练习 per 助理 topic: the study plan offers it beside a weak topic.
+    for subject in ("comprehensive", "practice"):
+        for topic, _trues, _falses in BANK[subject]:
+            ExamBlueprint.objects.get_or_create(
+                name=f"专项练习·{topic}",
+                defaults={
+                    "level": ExamLevel.ASSISTANT,
+                    "subject": subject,
+                    "topic": topic,
+                    "single_count": 6,
+                    "single_points": Decimal("2"),
+                    "multiple_count": 4,
+                    "multiple_points": Decimal("2"),
+                    "time_limit_minutes": 15,
+                },
+            )
     result = {}
     for name, level, subject, singles, sp, multiples, mp, minutes in specs:
         result[name], _ = ExamBlueprint.objects.get_or_create(
@@ -124,3 +141,15 @@ def build_blueprints() -> dict[str, ExamBlueprint]:
 
 
 # Learning records ------------------------------------------------------------
+
+
+def tag_course_topics() -> None:
+    """Which exam topics the demo's courses cover (the study plan links them)."""
+    covers = {
+        "exam-comprehensive": [t for t, _a, _b in BANK["comprehensive"]],
+        "exam-practice": [t for t, _a, _b in BANK["practice"]],
+        "exam-law": [t for t, _a, _b in BANK["law"]],
+        "role-and-ethics": ["社会工作价值观与专业伦理"],
+    }
+    for slug, topics in covers.items():
+        CoursePage.objects.filter(slug=slug, exam_topics="").update(exam_topics="、".join(topics))

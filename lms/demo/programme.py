@@ -19,13 +19,19 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Site
 
+from lms.demo import exam_cycle
 from lms.demo.courses import CASE_TASKS, COURSES
-from lms.demo.exams import QUIZ, SEED, build_blueprints, build_question_bank
+from lms.demo.exams import (
+    QUIZ,
+    SEED,
+    build_blueprints,
+    build_question_bank,
+    tag_course_topics,
+)
 from lms.demo.records import (
     Facts,
     aware,
     demo_person,
-    make_attempts,
     submit_case,
 )
 from lms.models import (
@@ -38,7 +44,6 @@ from lms.models import (
     Enrollment,
     LessonPage,
     Programme,
-    Question,
     Stage,
     StageKind,
     SubmissionStatus,
@@ -200,6 +205,7 @@ def build() -> None:
     tasks = build_case_tasks(stages)
     build_question_bank()
     papers = build_blueprints()
+    tag_course_topics()
 
     units = {u.code: u for u in talent.OrgUnit.objects.filter(code__in=["jl", "jl-centre"])}
     if "jl-centre" not in units:
@@ -277,24 +283,8 @@ def build() -> None:
             0.15,
             0.0,
         ),
-        (
-            "2026年社会工作者职业水平考试专班",
-            "exam",
-            CohortKind.EXAM_CLASS,
-            datetime.date(2026, 6, 1),
-            datetime.date(2026, 10, 31),
-            None,
-            [daoshi],
-            list(papers),
-            0.7,
-            0.0,
-        ),
     ]
     rng = random.Random(SEED)
-    exam_members = [xueyuan, *random.Random(SEED + 1).sample(learners[:260], 59)]
-    questions_by_kind: dict = {}
-    for question in Question.objects.filter(is_active=True):
-        questions_by_kind.setdefault((question.subject, question.kind), []).append(question)
 
     for (
         name,
@@ -323,7 +313,6 @@ def build() -> None:
             continue
         cohort.mentors.set(cohort_mentors)
         cohort.exam_blueprints.set([papers[p] for p in paper_names])
-        members = exam_members if members is None else members
         add_members(actor=None, cohort=cohort, people=members)
         facts = Facts(rng)
         course_ids = [c.pk for c in courses[tier_key]]
@@ -396,16 +385,6 @@ def build() -> None:
                         reviewer=None,
                         rng=rng,
                     )
-        if kind == CohortKind.EXAM_CLASS:
-            for person in members:
-                ability = 0.45 if person.pk == xueyuan.pk else rng.uniform(0.45, 0.85)
-                for paper_name in ("助理社会工作师·综合能力模拟卷", "助理社会工作师·实务模拟卷"):
-                    make_attempts(
-                        person,
-                        papers[paper_name],
-                        count=rng.randint(1, 3) if person.pk != xueyuan.pk else 2,
-                        ability=ability,
-                        first_day=datetime.date(2026, 8, 20),
-                        facts_rng=rng,
-                        questions_by_kind=questions_by_kind,
-                    )
+    exam_cycle.build(
+        tier=tiers["exam"], centre=units["jl-centre"], organiser=organiser, mentor=daoshi
+    )

@@ -36,6 +36,14 @@ from .programme import (
     StageKind,
     Tier,
 )
+from .readiness import (
+    CERT_LEVEL,
+    EXAM_LEVEL,
+    LMS_SUBJECT,
+    TALENT_SUBJECT,
+    ReadinessPolicy,
+    SubjectReadiness,
+)
 from .salons import (
     RoadshowScore,
     RoadshowSlot,
@@ -48,6 +56,12 @@ from .salons import (
 from .signup import SignUp, SignUpStatus
 
 __all__ = [
+    "CERT_LEVEL",
+    "EXAM_LEVEL",
+    "LMS_SUBJECT",
+    "ReadinessPolicy",
+    "SubjectReadiness",
+    "TALENT_SUBJECT",
     "AttemptAnswer",
     "CaseCriterion",
     "CaseCriterionScore",

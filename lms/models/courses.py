@@ -67,6 +67,12 @@ class CoursePage(Page):
         blank=True,
         help_text=_("与全国社会工作者职业水平考试对应的科目，可不选。"),
     )
+    exam_topics = models.CharField(
+        _("覆盖的考点"),
+        max_length=300,
+        blank=True,
+        help_text=_("与题库“知识点”一致，用顿号或逗号分隔；学员的薄弱知识点会推荐覆盖它的课程。"),
+    )
     course_format = models.CharField(
         _("授课形式"), max_length=12, choices=CourseFormat.choices, default=CourseFormat.ONLINE
     )
@@ -78,6 +84,7 @@ class CoursePage(Page):
         FieldPanel("ce_hours"),
         FieldPanel("tier"),
         FieldPanel("exam_subject"),
+        FieldPanel("exam_topics"),
         FieldPanel("course_format"),
         FieldPanel("audience"),
     ]
@@ -87,6 +94,13 @@ class CoursePage(Page):
 
     class Meta:
         verbose_name = _("课程")
+
+    def topic_list(self) -> list[str]:
+        return [
+            t.strip()
+            for t in self.exam_topics.replace("，", "、").replace(",", "、").split("、")
+            if t.strip()
+        ]
 
     def get_context(self, request, *args, **kwargs):
         from ..selectors.courses import course_detail

@@ -66,6 +66,12 @@ class ExamBlueprint(models.Model):
     name = models.CharField(_("试卷名称"), max_length=100)
     level = models.CharField(_("级别"), max_length=12, choices=ExamLevel.choices)
     subject = models.CharField(_("科目"), max_length=14, choices=ExamSubject.choices)
+    topic = models.CharField(
+        _("专项知识点"),
+        max_length=60,
+        blank=True,
+        help_text=_("留空为整卷；填写题库中的知识点则只从该知识点出题（专项练习）。"),
+    )
     single_count = models.PositiveSmallIntegerField(_("单选题数"), default=60)
     single_points = models.DecimalField(
         _("单选每题分值"), max_digits=4, decimal_places=1, default=Decimal("1")

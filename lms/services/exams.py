@@ -16,6 +16,7 @@ from talent import api as talent
 from ..models import AttemptAnswer, ExamAttempt, ExamBlueprint, Question, QuestionKind
 from ..models.exams import OPTION_LETTERS
 from ..permissions import require_self
+from .readiness import refresh_readiness
 
 # Answers that reach the server this long after the deadline still count: they
 # cover the last autosave racing the clock, not extra time.
@@ -56,11 +57,12 @@ def score_answer(*, question: Question, chosen: str, blueprint: ExamBlueprint) -
 def _pick(blueprint: ExamBlueprint, kind: str, count: int, rng: random.Random) -> list[int]:
     if count == 0:
         return []
-    ids = list(
-        Question.objects.filter(
-            level=blueprint.level, subject=blueprint.subject, kind=kind, is_active=True
-        ).values_list("pk", flat=True)
+    questions = Question.objects.filter(
+        level=blueprint.level, subject=blueprint.subject, kind=kind, is_active=True
     )
+    if blueprint.topic:  # a drill 专项练习 draws from one topic only
+        questions = questions.filter(topic=blueprint.topic)
+    ids = list(questions.values_list("pk", flat=True))
     if len(ids) < count:
         raise ValidationError(
             _("题库中符合条件的%(kind)s不足 %(count)d 道，无法组卷。")
@@ -164,6 +166,7 @@ def _finalise(attempt: ExamAttempt, *, now: datetime.datetime) -> ExamAttempt:
     attempt.submitted_at = min(now, attempt.deadline)
     attempt.score = total
     attempt.save(update_fields=["submitted_at", "score"])
+    refresh_readiness(person_id=attempt.person_id, level=blueprint.level, subject=blueprint.subject)
     return attempt
 
 

@@ -29,6 +29,17 @@ def add_members(*, actor, cohort: Cohort, people) -> int:
                 _("以下人员不在您的管辖范围内：%(names)s")
                 % {"names": "、".join(p.name for p in outside[:5])}
             )
+    new_ids = join_cohort(actor=actor, cohort=cohort, people=people)
+    if new_ids:
+        talent.record_audit(
+            actor=actor, action="lms.cohort.add_members", obj=cohort, after={"added": len(new_ids)}
+        )
+    return len(new_ids)
+
+
+def join_cohort(*, actor, cohort: Cohort, people: list) -> list[int]:
+    """Make ``people`` members of ``cohort`` and enrol them in the courses its
+    tier's stages require; the ids of those new to it. Callers check who may."""
     existing = set(cohort.memberships.values_list("person_id", flat=True))
     new_ids = [p.pk for p in people if p.pk not in existing]
     CohortMembership.objects.bulk_create(
@@ -38,11 +49,7 @@ def add_members(*, actor, cohort: Cohort, people) -> int:
     )
     courses = list(CoursePage.objects.filter(stages__tier=cohort.tier).distinct())
     enrol_people(actor=actor, person_ids=new_ids, courses=courses)
-    if new_ids:
-        talent.record_audit(
-            actor=actor, action="lms.cohort.add_members", obj=cohort, after={"added": len(new_ids)}
-        )
-    return len(new_ids)
+    return new_ids
 
 
 def add_members_by_unit(*, actor, cohort: Cohort, unit: talent.OrgUnit, kinds=None) -> int:

@@ -15,6 +15,7 @@ from talent import api as talent
 
 from ..models import ExamBlueprint
 from ..selectors import exams as selectors
+from ..selectors import readiness as readiness_selectors
 from ..services import exams as services
 from .learning import learner_or_404
 
@@ -41,10 +42,13 @@ def _own_attempt(request, pk: int):
 def exam_home(request):
     person = learner_or_404(request)
     services.close_expired_attempts(person=person)
+    readiness = readiness_selectors.person_readiness(person)
     return render(
         request,
         "lms/exam_home.html",
         {
+            "readiness": readiness,
+            "plan": readiness_selectors.study_plan(person, readiness),
             "blueprints": selectors.blueprints_for(person),
             "history": selectors.history(person),
             "weak_topics": selectors.weak_topics(person),

@@ -16,6 +16,7 @@ from ..permissions import person_of
 from ..selectors import cases as case_selectors
 from ..selectors import courses as course_selectors
 from ..selectors import exams as exam_selectors
+from ..selectors import readiness as readiness_selectors
 from ..selectors.progress import programmes_of
 from ..services import courses as course_services
 
@@ -40,6 +41,7 @@ def dashboard(request):
             "enrollments": course_selectors.my_courses(person),
             "exam_stats": exam_selectors.exam_stats(person),
             "weak_topics": exam_selectors.weak_topics(person, limit=3),
+            "readiness": readiness_selectors.person_readiness(person),
             "tasks": case_selectors.tasks_for(person),
             "ce_total": ce_total,
             "ce_recent": ce_recent,

@@ -8,6 +8,7 @@ from .certification import (
     CertificationTarget,
     CertLevel,
     ExamAttempt,
+    ExamRule,
     ExamSubject,
     RegistrationPeriod,
 )
@@ -48,6 +49,8 @@ from .promotion import (
     PromotionReview,
     RoundStatus,
 )
+from .registration import RegistrationReminder, ReminderKind
+from .sittings import ExamEntry, ExamSitting
 
 __all__ = [
     "PASSING_RESULTS",
@@ -81,6 +84,11 @@ __all__ = [
     "CertificationTarget",
     "EducationLevel",
     "ExamAttempt",
+    "ExamEntry",
+    "ExamRule",
+    "ExamSitting",
+    "RegistrationReminder",
+    "ReminderKind",
     "ExamSubject",
     "Grade",
     "GradeChange",

@@ -2,6 +2,7 @@
 continuing-education registration periods, targets and monthly snapshots."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -46,6 +47,18 @@ class CertificationPolicy(BaseGenericSetting):
     senior_ce_hours = models.PositiveSmallIntegerField(
         _("高级社会工作师每期继续教育学时"), default=90
     )
+    register_within_months = models.PositiveSmallIntegerField(
+        _("取得证书后须在几个月内登记"), default=12
+    )
+    renewal_window_months = models.PositiveSmallIntegerField(
+        _("有效期届满前几个月内办理再登记"), default=3
+    )
+    reminder_days = models.CharField(
+        _("登记提醒（到期前天数）"),
+        max_length=40,
+        default="90,60,30,7",
+        help_text=_("用逗号分隔的天数，在登记或再登记截止前这些天各提醒一次。"),
+    )
 
     class Meta:
         verbose_name = _("证书与继续教育规则")
@@ -57,6 +70,20 @@ class CertificationPolicy(BaseGenericSetting):
             CertLevel.INTERMEDIATE: self.intermediate_ce_hours,
             CertLevel.SENIOR: self.senior_ce_hours,
         }[level]
+
+    def reminder_thresholds(self) -> list[int]:
+        """The reminder days, largest first (``"90,60,30,7"`` → ``[90, 60, 30, 7]``)."""
+        return sorted({int(d) for d in self.reminder_days.split(",") if d.strip()}, reverse=True)
+
+    def clean(self):
+        try:
+            days = self.reminder_thresholds()
+        except ValueError:
+            days = None
+        if not days or any(d <= 0 for d in days):
+            raise ValidationError(
+                {"reminder_days": _("请填写用逗号分隔的正整数天数，例如 90,60,30,7。")}
+            )
 
 
 class Certificate(models.Model):
@@ -147,6 +174,35 @@ class ExamAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.year} {self.get_subject_display()} {self.score}"
+
+
+class ExamRule(models.Model):
+    """How exam passes make a level (data, editable): the subjects, each passed
+    within ``window_years`` consecutive exam years (1 = all in the same year).
+    A level awarded after a review (高级) has no exam rule of its own."""
+
+    level = models.PositiveSmallIntegerField(_("等级"), choices=CertLevel.choices, unique=True)
+    subjects = models.JSONField(_("考试科目"), default=list)
+    window_years = models.PositiveSmallIntegerField(_("各科须在几个连续考试年度内通过"), default=1)
+    by_review = models.BooleanField(_("考试合格后还须评审"), default=False)
+
+    class Meta:
+        verbose_name = _("考试合格规则")
+        verbose_name_plural = _("考试合格规则")
+        ordering = ["level"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(window_years__gte=1), name="exam_rule_window"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_level_display()
+
+    def subject_labels(self) -> str:
+        return "、".join(str(ExamSubject(s).label) for s in self.subjects)
+
+    subject_labels.short_description = _("考试科目")
 
 
 class RegistrationPeriod(models.Model):

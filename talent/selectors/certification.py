@@ -26,7 +26,7 @@ from talent.models import (
     CertificationTarget,
     CertLevel,
     ExamAttempt,
-    ExamSubject,
+    ExamRule,
     OrgUnit,
     Person,
     RegistrationPeriod,
@@ -290,6 +290,11 @@ def ce_pace(scope: Scope, as_of: datetime.date, *, behind_only: bool = True) -> 
     return rows
 
 
+def exam_rule(level: int) -> ExamRule | None:
+    """The rule that makes ``level`` from exam passes (data, see ``talent.seed``)."""
+    return ExamRule.objects.filter(level=level).first()
+
+
 def passed_exam(person: Person, level: int, pass_mark: Decimal) -> int | None:
     """The year the person's attempts first make a pass at ``level``, or None."""
     passes: dict[str, set[int]] = defaultdict(set)
@@ -297,23 +302,55 @@ def passed_exam(person: Person, level: int, pass_mark: Decimal) -> int | None:
         person=person, level=level, score__gte=pass_mark
     ).values_list("subject", "year"):
         passes[subject].add(year)
-    return pass_year(level, passes)
+    return pass_year(level, passes, exam_rule(level))
 
 
-def pass_year(level: int, passes: dict[str, set[int]]) -> int | None:
+def exam_rules() -> dict[int, ExamRule]:
+    """Every level's rule (one query, for the imports' bulk proposals)."""
+    return {rule.level: rule for rule in ExamRule.objects.all()}
+
+
+def pass_year(level: int, passes: dict[str, set[int]], rule: ExamRule | None) -> int | None:
     """The first year that passed subjects (subject → years passed) make a pass.
 
-    助理: 综合能力 and 实务 passed in the same year. 中级: 综合能力, 实务 and
-    法规与政策 each passed within two consecutive years. 高级 is awarded after a
-    review, so it is recorded as a certificate directly."""
+    The level's ExamRule (data) says which subjects, each passed within
+    ``window_years`` consecutive exam years (助理: 综合能力 and 实务 in the same year;
+    中级: 综合能力, 实务 and 法规与政策 within two). A level awarded after a review
+    (高级) is recorded as a certificate directly, so it never passes here."""
+    if rule is None or rule.by_review or not rule.subjects:
+        return None
     passes = defaultdict(set, passes)
-    if level == CertLevel.ASSISTANT:
-        both = passes[ExamSubject.COMPREHENSIVE] & passes[ExamSubject.PRACTICE]
-        return min(both) if both else None
-    if level == CertLevel.INTERMEDIATE:
-        subjects = (ExamSubject.COMPREHENSIVE, ExamSubject.PRACTICE, ExamSubject.REGULATIONS)
-        years = sorted(set().union(*(passes[s] for s in subjects)))
-        for year in years:
-            if all(passes[s] & {year - 1, year} for s in subjects):
-                return year
+    years = sorted(set().union(*(passes[s] for s in rule.subjects)))
+    for year in years:
+        window = set(range(year - rule.window_years + 1, year + 1))
+        if all(passes[s] & window for s in rule.subjects):
+            return year
     return None
+
+
+def highest_held_level(person: Person, as_of: datetime.date) -> int | None:
+    """The highest level ``person`` holds on ``as_of`` (None when uncertified)."""
+    return (
+        Certificate.objects.filter(held_certificates(as_of), person=person)
+        .order_by("-level")
+        .values_list("level", flat=True)
+        .first()
+    )
+
+
+def carried_passes(person: Person, level: int, sitting_year: int, pass_mark: Decimal) -> set[str]:
+    """Subjects of ``level`` already passed in years that still count together with
+    a sitting in ``sitting_year`` (中级: a subject passed the year before carries)."""
+    rule = exam_rule(level)
+    if rule is None or rule.window_years <= 1:
+        return set()
+    first = sitting_year - rule.window_years + 1
+    return set(
+        ExamAttempt.objects.filter(
+            person=person,
+            level=level,
+            score__gte=pass_mark,
+            year__gte=first,
+            year__lt=sitting_year,
+        ).values_list("subject", flat=True)
+    )

@@ -27,6 +27,7 @@ from talent.models import (
     CertificationTarget,
     CertLevel,
     ExamAttempt,
+    ExamSitting,
     OrgUnit,
     Person,
     RegistrationPeriod,
@@ -80,10 +81,12 @@ def _propose_if_passed(actor, person: Person, level: int) -> Certificate | None:
     )
     if current.exists():
         return None
+    sitting = ExamSitting.objects.filter(year=year).first()
     certificate = Certificate.objects.create(
         person=person,
         level=level,
-        obtained_on=datetime.date(year, 12, 31),
+        # Passes count from the day the results are published.
+        obtained_on=sitting.results_on if sitting else datetime.date(year, 12, 31),
         status=CertificateStatus.PROPOSED,
         exam_year=year,
     )
@@ -141,7 +144,9 @@ def save_certificate(*, actor, certificate: Certificate) -> Certificate:
 def confirm_certificate(
     *, actor, certificate: Certificate, number: str, obtained_on: datetime.date
 ) -> Certificate:
-    """HR confirms a proposed certificate with its number and date."""
+    """HR confirms a proposed certificate with its number and date. Confirming is a
+    decision: nobody confirms their own certificate."""
+    require_not_self(actor, certificate.person, Decision.CERTIFICATE)
     if certificate.status != CertificateStatus.PROPOSED:
         raise ValidationError(_("只有待确认的证书可以确认。"))
     certificate.number = number
@@ -332,16 +337,21 @@ def _propose_passes(actor, people: dict, pairs: set[tuple[int, int]]) -> list[Ce
             status__in=[CertificateStatus.PROPOSED, CertificateStatus.VALID],
         ).values_list("person_id", "level")
     )
+    rules = certification_selectors.exam_rules()
+    results_days = dict(ExamSitting.objects.values_list("year", "results_on"))
     proposed = []
     for person_id, level in sorted(pairs):
-        year = certification_selectors.pass_year(level, passes.get((person_id, level), {}))
+        year = certification_selectors.pass_year(
+            level, passes.get((person_id, level), {}), rules.get(level)
+        )
         if year is None or (person_id, level) in current:
             continue
         proposed.append(
             Certificate(
                 person=people[person_id],
                 level=level,
-                obtained_on=datetime.date(year, 12, 31),
+                # Passes count from the day the results are published.
+                obtained_on=results_days.get(year, datetime.date(year, 12, 31)),
                 status=CertificateStatus.PROPOSED,
                 exam_year=year,
             )

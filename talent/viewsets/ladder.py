@@ -24,6 +24,7 @@ from .forms import GradeChangeForm, ScopedPersonForm, ServiceErrorsMixin
 from .imports import SpreadsheetImportView
 from .promotion import PromotionReviewViewSet
 from .scope import ScopedModelViewSet
+from .sittings import ExamRuleViewSet, ExamSittingViewSet
 
 
 class PostViewSet(ModelViewSet):
@@ -224,6 +225,8 @@ class CertificationViewSetGroup(ModelViewSetGroup):
         CertificateViewSet,
         ExamAttemptViewSet,
         CertificationTargetViewSet,
+        ExamSittingViewSet,
+        ExamRuleViewSet,
         CEHourViewSet,
         RegistrationPeriodViewSet,
         AnnualAssessmentViewSet,

@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -132,6 +133,7 @@ class CertificationReportView(ComputedReportView):
             context["bar_chart"] = bar_chart(
                 [row for row in report.children if row.population], target=rate
             )
+            context["gap_links"] = gap_links(self.request, report)
             # Show the chosen defaults in the (unbound) form.
             self.form.fields["target"].initial = report.target.pk
             self.form.fields["unit"].initial = report.unit.pk
@@ -225,6 +227,18 @@ def certification_export(*, actor, target: int, unit: int, as_of: str):
         as_of=datetime.date.fromisoformat(as_of),
     )
     return certification_sheets(report)
+
+
+def gap_links(request, report) -> list[tuple[str, str]]:
+    """Links other apps offer beside the gap ("还需 N 人持证"): each function
+    registered with the ``certification_gap_links`` hook returns ``(label, url)`` or
+    None. talent knows nothing of them (lms adds the gap plan)."""
+    links = []
+    for make in hooks.get_hooks("certification_gap_links"):
+        link = make(request, report)
+        if link:
+            links.append(link)
+    return links
 
 
 class UnitForm(forms.Form):
