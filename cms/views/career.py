@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms import api as lms
 from talent import api as talent
 
 
@@ -25,10 +26,19 @@ def _own_person(request) -> talent.Person:
 def my_career(request):
     person = _own_person(request)
     today = timezone.localdate()
+    career = talent.career_for(person, today)
+    held = max((line.certificate.level for line in career.certificates if line.held), default=0)
+    readiness = lms.person_readiness(person, today) if held < talent.CertLevel.SENIOR else None
     return render(
         request,
         "cms/my_career.html",
-        {"career": talent.career_for(person, today), "today": today, "tab": "me"},
+        {
+            "career": career,
+            # the certificate still to earn: readiness for the level prepared for
+            "readiness": readiness,
+            "today": today,
+            "tab": "me",
+        },
     )
 
 

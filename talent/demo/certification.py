@@ -242,7 +242,7 @@ def build() -> bool:
                     score=Decimal(rng.randint(42, 59)),
                 )
             )
-    # The demo learner (xueyuan) joined in 2026 and prepares for her first certificate.
+    # The demo learner (xueyuan) has none yet: she prepares for her first (talent.demo.promotion).
     newcomer = {c.person_id for c in certificates if c.person.staff_no == "JL0001"}
     certificates = [c for c in certificates if c.person_id not in newcomer]
     periods_for = [c for c in periods_for if c.person_id not in newcomer]

@@ -3,7 +3,8 @@ street's HR officer (renshi) two working days ago, so its 公示 runs for a few
 more days; one objection answered, one waiting. The district admin (quji) is the
 second approver once the period ends. Also a believable, fixed career for the
 learner login (xueyuan): one year short in grade and a 基本称职 in the window, so
-My career shows what is missing.
+My career shows what is missing. The HR officer (renshi) has a clean record, so
+their own row shows as eligible yet not listable by themselves.
 
 Idempotent: nothing is added once the round exists.
 """
@@ -23,7 +24,6 @@ from talent.models import (
     CalendarDay,
     CEHourEntry,
     Certificate,
-    CertificateStatus,
     CESource,
     Grade,
     GradeChange,
@@ -58,8 +58,9 @@ def _working_days_back(today: datetime.date, count: int) -> datetime.date:
 
 def _learner_career(today: datetime.date) -> None:
     """xueyuan: 其他社区工作者, placed at 3 in 2019, promoted to 4 two years ago;
-    2 of the last 3 assessments 称职, one 基本称职; an assistant certificate
-    with its registration period and some CE hours."""
+    2 of the last 3 assessments 称职, one 基本称职; some training hours and no
+    certificate yet: she is in this year's 考试专班 (``lms.demo.exam_cycle``) for
+    her first, 助理社会工作师."""
     person = Person.objects.filter(staff_no=LEARNER_STAFF_NO).first()
     if person is None:
         return
@@ -103,30 +104,7 @@ def _learner_career(today: datetime.date) -> None:
     CEHourEntry.objects.filter(person=person).delete()
     RegistrationPeriod.objects.filter(person=person).delete()
     Certificate.objects.filter(person=person).delete()
-    obtained = datetime.date(today.year - 4, 6, 30)
-    certificate = Certificate.objects.create(
-        person=person,
-        level=1,
-        number=f"CQ{obtained.year}900001",
-        obtained_on=obtained,
-        status=CertificateStatus.VALID,
-        exam_year=obtained.year - 1,
-    )
-    start = obtained.replace(year=obtained.year + 3)
-    RegistrationPeriod.objects.create(
-        person=person,
-        certificate=certificate,
-        starts_on=start,
-        ends_on=start.replace(year=start.year + 3),
-        required_hours=72,
-    )
-    RegistrationPeriod.objects.create(
-        person=person,
-        certificate=certificate,
-        starts_on=obtained,
-        ends_on=start,
-        required_hours=72,
-    )
+    start = datetime.date(today.year - 1, 3, 1)
     CEHourEntry.objects.bulk_create(
         [
             CEHourEntry(
@@ -148,6 +126,16 @@ def _learner_career(today: datetime.date) -> None:
     )
 
 
+def _clean_record(person: Person | None, today: datetime.date) -> None:
+    """称职 in each of the last three years: the assessment rule passes."""
+    if person is None:
+        return
+    for year in range(today.year - 3, today.year):
+        AnnualAssessment.objects.update_or_create(
+            person=person, year=year, defaults={"result": AssessmentResult.COMPETENT}
+        )
+
+
 @transaction.atomic
 def build() -> bool:
     jiulong = OrgUnit.objects.filter(code="jl").first()
@@ -165,6 +153,7 @@ def build() -> bool:
     pay.show_amount_to_staff = True
     pay.save()
     _learner_career(today)
+    _clean_record(Person.objects.filter(user=renshi).first(), today)
 
     published_on = _working_days_back(today, 2)
     review = services.create_review(

@@ -107,7 +107,7 @@ def test_my_career_queries_do_not_grow(client, worker, extra, django_assert_max_
         certificate(worker, 1 + n % 3, obtained_on=datetime.date(2010 + n, 1, 1), status="expired")
     client.force_login(worker.user)
     client.get(reverse("my_career"))  # settings rows created on first read
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(26):  # the readiness card included
         assert client.get(reverse("my_career")).status_code == 200
 
 
@@ -167,3 +167,13 @@ def test_after_the_period_no_objection_is_taken(client, worker, notice):
         response = client.post(url, {"text": "迟到的异议", "confirm": "1"}, follow=True)
     assert "公示期已结束" in response.content.decode()
     assert not PromotionObjection.objects.exists()
+
+
+def test_my_career_shows_readiness_for_the_certificate_still_to_earn(client, worker, district):
+    newcomer = PersonFactory(unit=district["panlong"], name="新同事", user=UserFactory())
+    client.force_login(newcomer.user)
+    assert "备考就绪度 · 助理社会工作师" in client.get(reverse("my_career")).content.decode()
+    client.force_login(worker.user)  # holds 助理: prepares for 社会工作师
+    assert "备考就绪度 · 社会工作师" in client.get(reverse("my_career")).content.decode()
+    certificate(worker, 3, obtained_on=datetime.date(2025, 6, 30))
+    assert "备考就绪度" not in client.get(reverse("my_career")).content.decode()
