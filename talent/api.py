@@ -74,6 +74,7 @@ from talent.services.placements import (
     withdraw_placement,
 )
 from talent.spreadsheets import xlsx_response
+from talent.viewsets.choosers import label_of, use_chooser
 from talent.viewsets.feedback import error_text, error_texts, flash_error
 from talent.viewsets.history import ChangeFormatter, register_actions
 from talent.viewsets.imports import SpreadsheetImportView
@@ -164,6 +165,8 @@ __all__ = [
     "error_text",
     "error_texts",
     "flash_error",
+    "label_of",
+    "use_chooser",
     "SpreadsheetImportView",
     "register_actions",
     "xlsx_response",

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
+
+from talent.api import ScopedModelViewSet
 
 from ..models import ExamBlueprint, Question, QuestionKind
 from ..models.exams import OPTION_LETTERS
@@ -59,7 +60,8 @@ class QuestionIndexView(generic.IndexView):
         return buttons
 
 
-class QuestionViewSet(ModelViewSet):
+class QuestionViewSet(ScopedModelViewSet):
+    district_wide = True
     model = Question
     icon = "help"
     menu_label = _("题库")
@@ -90,7 +92,8 @@ class QuestionViewSet(ModelViewSet):
     )
 
 
-class ExamBlueprintViewSet(ModelViewSet):
+class ExamBlueprintViewSet(ScopedModelViewSet):
+    district_wide = True
     model = ExamBlueprint
     icon = "form"
     menu_label = _("模拟试卷")

@@ -19,10 +19,8 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets.button import Button
-from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
 
 from lms import models
 from lms.permissions import organiser_scope
@@ -51,23 +49,6 @@ LOG_ACTIONS = {
 }
 
 
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Lists, inspection and export only: practice logs change through services."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-
-register_permission_policy(models.PracticeLog, ReadOnlyPolicy(models.PracticeLog))
-# Sign-ups change only through lms.services.signup (capacity, waitlist, promotion).
-register_permission_policy(models.SignUp, ReadOnlyPolicy(models.SignUp))
-
-
 class MentorshipCreateView(generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
@@ -89,6 +70,7 @@ class MentorshipViewSet(ScopedModelViewSet):
     icon = "group"
     menu_label = _("导师帮带关系")
     scope_prefix = "mentee__unit__"
+    write_scope = ("mentee", "mentor")
     copy_view_enabled = False
     edit_view_enabled = False
     add_view_class = MentorshipCreateView
@@ -109,6 +91,7 @@ class PracticeLogViewSet(ScopedModelViewSet):
     icon = "time"
     menu_label = _("实践学时")
     scope_prefix = "person__unit__"
+    read_only = True  # logs change through lms.services.practice (sign-off, correction)
     add_view_enabled = False
     copy_view_enabled = False
     inspect_view_enabled = True
@@ -201,6 +184,8 @@ class CheckInSessionViewSet(ScopedModelViewSet):
     icon = "tasks"
     menu_label = _("签到活动")
     scope_prefix = "unit__"
+    write_scope = ("unit", "expected")
+    scope_roles = talent.ORGANISER_ROLES
     add_view_class = CheckInSessionCreateView
     edit_view_class = CheckInSessionEditView
     copy_view_enabled = False
@@ -236,6 +221,7 @@ class SignUpViewSet(ScopedModelViewSet):
     icon = "user"
     menu_label = _("报名")
     scope_prefix = "session__unit__"
+    read_only = True  # sign-ups change through lms.services.signup (capacity, waitlist)
     add_view_enabled = False
     copy_view_enabled = False
     list_display = ["person", "session", "status", "joined_at", "promoted_at", "reminded_at"]
@@ -250,8 +236,9 @@ class SignUpViewSet(ScopedModelViewSet):
         return models.SignUp.objects.select_related("person", "session")
 
 
-class CheckInRuleViewSet(ModelViewSet):
+class CheckInRuleViewSet(ScopedModelViewSet):
     model = models.CheckInRule
+    district_wide = True
     name = "checkin_rules"
     url_prefix = "lms/checkin-rules"
     url_namespace = "lms_checkinrule"
@@ -345,6 +332,8 @@ class SalonViewSet(ScopedModelViewSet):
     icon = "date"
     menu_label = _("能力提升沙龙")
     scope_prefix = "centre__"
+    write_scope = ("centre", "judges")
+    scope_roles = talent.ORGANISER_ROLES
     copy_view_enabled = False
     edit_view_class = SalonEditView
     list_display = ["title", "cycle", "theme", "starts_at", "status"]
@@ -381,6 +370,8 @@ class RoadshowSlotViewSet(ScopedModelViewSet):
     icon = "pick"
     menu_label = _("路演安排")
     scope_prefix = "salon__centre__"
+    write_scope = ("salon.centre", "studio", "presenter")
+    scope_roles = talent.ORGANISER_ROLES
     copy_view_enabled = False
     list_display = ["salon", "order", "studio", "presenter", "title"]
     list_filter = ["salon"]
@@ -389,8 +380,9 @@ class RoadshowSlotViewSet(ScopedModelViewSet):
     form_fields = ["salon", "order", "studio", "presenter", "title"]
 
 
-class SalonThemeViewSet(ModelViewSet):
+class SalonThemeViewSet(ScopedModelViewSet):
     model = models.SalonTheme
+    district_wide = True
     name = "salon_themes"
     url_prefix = "lms/salon-themes"
     url_namespace = "lms_salontheme"
@@ -401,8 +393,9 @@ class SalonThemeViewSet(ModelViewSet):
     form_fields = ["name", "description", "sort_order", "is_active"]
 
 
-class RubricCriterionViewSet(ModelViewSet):
+class RubricCriterionViewSet(ScopedModelViewSet):
     model = models.RubricCriterion
+    district_wide = True
     name = "rubric"
     url_prefix = "lms/rubric"
     url_namespace = "lms_rubriccriterion"

@@ -27,6 +27,15 @@ class Gender(models.TextChoices):
     MALE = "M", _("男")
 
 
+def mask_national_id(value: str) -> str:
+    """Only the first 3 and last 2 characters of a national ID (screens, audit log)."""
+    if not value:
+        return ""
+    if len(value) <= 5:
+        return "*" * len(value)
+    return f"{value[:3]}{'*' * (len(value) - 5)}{value[-2:]}"
+
+
 class Person(models.Model):
     """One row per human the system knows. Personal data is kept minimal."""
 
@@ -80,13 +89,7 @@ class Person(models.Model):
         return f"{self.name}（{self.staff_no}）"
 
     def _masked_national_id(self) -> str:
-        """Show only the first 3 and last 2 characters of a national ID."""
-        value = self.national_id
-        if not value:
-            return ""
-        if len(value) <= 5:
-            return "*" * len(value)
-        return f"{value[:3]}{'*' * (len(value) - 5)}{value[-2:]}"
+        return mask_national_id(self.national_id)
 
     _masked_national_id.short_description = _("身份证号（已脱敏）")
     masked_national_id = property(_masked_national_id)

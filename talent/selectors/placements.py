@@ -71,6 +71,17 @@ def used_places(base: PracticeBase, term: str) -> int:
     return Placement.objects.filter(base=base, term=term, status__in=HOLDING_STATUSES).count()
 
 
+def most_places_taken(base: PracticeBase) -> int:
+    """The most places any one term of ``base`` holds (one aggregate query)."""
+    counts = (
+        Placement.objects.filter(base=base, status__in=HOLDING_STATUSES)
+        .values("term")
+        .annotate(n=Count("pk"))
+        .values_list("n", flat=True)
+    )
+    return max(counts, default=0)
+
+
 def required_parties(placement: Placement) -> tuple[str, ...]:
     """Interns are evaluated by all four parties; a rotation trainee has no
     university, so three."""

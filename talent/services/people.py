@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
 
 from talent import audit
@@ -47,12 +49,38 @@ def save_person(*, actor, person: Person) -> Person:
 
 @transaction.atomic
 def delete_person(*, actor, person: Person) -> None:
+    """Delete a person who has no records yet (a typo in a roster, a duplicate).
+    Someone with records — hours, certificates, grades, check-ins — is never
+    deleted with them: the refusal names the kinds and points to 离职 instead."""
     _require(actor, "talent.delete_person")
     _require_unit_in_scope(actor, person.unit)
+    kinds = _records_of(person)
+    if kinds:
+        raise ValidationError(
+            _("%(name)s 已有%(kinds)s等记录，不能删除；如已离开，请在人员信息中取消“在职”。")
+            % {"name": person.name, "kinds": "、".join(kinds)}
+        )
     audit.record(
         actor=actor, action="talent.person.delete", obj=person, before=audit.snapshot(person)
     )
     person.delete()
+
+
+def _records_of(person: Person) -> list[str]:
+    """The kinds of record that would go with the person (or stop the delete)."""
+    collector = Collector(using=router.db_for_write(Person))
+    try:
+        collector.collect([person])
+    except (ProtectedError, RestrictedError) as error:
+        dependants = getattr(error, "protected_objects", None) or error.restricted_objects
+        return sorted({str(d._meta.verbose_name) for d in dependants})
+    kinds = {
+        str(model._meta.verbose_name)
+        for model, rows in collector.data.items()
+        if model is not Person and rows
+    }
+    kinds |= {str(qs.model._meta.verbose_name) for qs in collector.fast_deletes if qs.exists()}
+    return sorted(kinds)
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from talent.imports.base import ImportRejected, ImportSpec, ParsedRow, run_import
+from talent.selectors.access import holds_whole_district
 from talent.spreadsheets import XLSX_CONTENT_TYPE
 
 SESSION_KEY = "academy_pending_imports"
@@ -59,6 +60,7 @@ class SpreadsheetImportView(WagtailAdminTemplateMixin, View):
     preview_rows = 20
     spec_factory = None
     apply_rows = None
+    district_wide = False  # a shared catalogue: only those holding the whole district import
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -90,6 +92,8 @@ class SpreadsheetImportView(WagtailAdminTemplateMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(self.permission_required):
+            raise PermissionDenied
+        if self.district_wide and not holds_whole_district(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

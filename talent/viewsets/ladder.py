@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from talent.imports import ladder as ladder_imports
 from talent.models import AnnualAssessment, Grade, GradeChange, Post, PromotionReview
@@ -39,7 +39,8 @@ from .imports import SpreadsheetImportView
 from .scope import ScopedModelViewSet
 
 
-class PostViewSet(ModelViewSet):
+class PostViewSet(ScopedModelViewSet):
+    district_wide = True
     model = Post
     name = "posts"
     url_prefix = "talent/posts"
@@ -51,7 +52,8 @@ class PostViewSet(ModelViewSet):
     form_fields = ["name", "code", "rank", "min_grade", "max_grade", "description"]
 
 
-class GradeViewSet(ModelViewSet):
+class GradeViewSet(ScopedModelViewSet):
+    district_wide = True
     model = Grade
     name = "grades"
     url_prefix = "talent/grades"

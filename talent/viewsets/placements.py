@@ -31,6 +31,8 @@ from .feedback import flash_error
 from .rotation import RotationPlanViewSet
 from .scope import ScopedModelViewSet
 
+ORGANISER_ROLES = selectors.COORDINATOR_ROLES
+
 
 class UniversityViewSet(ScopedModelViewSet):
     model = University
@@ -40,6 +42,7 @@ class UniversityViewSet(ScopedModelViewSet):
     icon = "group"
     menu_label = gettext_lazy("合作高校")
     scope_prefix = "unit__"
+    scope_choices = False  # every base may partner with any university
     copy_view_enabled = False
     list_display = ["unit", "short_name", "contact_name", "contact_phone"]
     form_fields = ["unit", "short_name", "contact_name", "contact_phone"]
@@ -55,6 +58,23 @@ class PracticeBaseForm(WagtailAdminModelForm):
         self.fields["supervisors"].queryset = scope.people().exclude(kind="intern")
 
 
+class PracticeBaseSaveMixin:
+    def save_instance(self):
+        return services.save_practice_base(
+            actor=self.request.user,
+            base=self.form.instance,
+            supervisors=self.form.cleaned_data.get("supervisors"),
+        )
+
+
+class PracticeBaseCreateView(PracticeBaseSaveMixin, generic.CreateView):
+    pass
+
+
+class PracticeBaseEditView(PracticeBaseSaveMixin, generic.EditView):
+    pass
+
+
 class PracticeBaseViewSet(ScopedModelViewSet):
     model = PracticeBase
     name = "practice_bases"
@@ -63,7 +83,11 @@ class PracticeBaseViewSet(ScopedModelViewSet):
     icon = "home"
     menu_label = gettext_lazy("实践基地")
     scope_prefix = "host_unit__"
+    write_scope = ("host_unit", "supervisors")
+    scope_roles = ORGANISER_ROLES
     copy_view_enabled = False
+    add_view_class = PracticeBaseCreateView
+    edit_view_class = PracticeBaseEditView
     list_display = ["name", "university", "host_unit", "capacity_per_term", "agreement_end"]
     list_filter = ["university", "is_active"]
     list_export = [
@@ -126,6 +150,8 @@ class PlacementViewSet(ScopedModelViewSet):
     icon = "date"
     menu_label = gettext_lazy("实践安排")
     scope_prefix = "host_unit__"
+    write_scope = ("host_unit", "supervisor")
+    scope_roles = ORGANISER_ROLES
     add_view_enabled = False
     copy_view_enabled = False
     inspect_view_enabled = True

@@ -26,6 +26,8 @@ from talent.selectors.certification import (
 from talent.selectors.ladder import ladder_distribution
 from talent.spreadsheets import xlsx_response
 
+from .choosers import use_chooser
+
 
 class ComputedReportView(ReportView):
     """A report whose rows come from a selector rather than a filtered queryset."""
@@ -87,6 +89,7 @@ class CertificationReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = visible_targets(scope)
         self.fields["unit"].queryset = scope.units().order_by("path")
+        use_chooser(self.fields["unit"])
 
 
 class CertificationReportView(ComputedReportView):
@@ -187,6 +190,7 @@ class UnitForm(forms.Form):
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = scope.units().order_by("path")
+        use_chooser(self.fields["unit"])
 
 
 class UnitReportMixin:

@@ -7,25 +7,21 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet
 
 from talent.models import OrgUnit, PersonKind, RotationPlan
+from talent.roles import ORGANISER_ROLES
 from talent.selectors import placements as selectors
 from talent.services import placements as services
 
 from .feedback import error_texts
+from .scope import ScopedModelViewSet
 
 STAGES = 4
 STAGE_HEADINGS = [_("第 1 站"), _("第 2 站"), _("第 3 站"), _("第 4 站")]
 
 
 class RotationPlanForm(WagtailAdminModelForm):
-    people = forms.ModelMultipleChoiceField(
-        label=_("轮岗学员"),
-        queryset=None,
-        widget=forms.SelectMultiple(attrs={"size": 12}),
-        help_text=_("按住 Ctrl（Mac 上按 ⌘）可多选。"),
-    )
+    people = forms.ModelMultipleChoiceField(label=_("轮岗学员"), queryset=None)
     supervisor = forms.ModelChoiceField(label=_("督导/导师"), queryset=None, required=False)
     stage1_unit = forms.ModelChoiceField(
         label=_("第 1 站"), queryset=OrgUnit.objects.none(), required=True
@@ -108,8 +104,11 @@ class RotationPlanIndexView(generic.IndexView):
         )
 
 
-class RotationPlanViewSet(ModelViewSet):
+class RotationPlanViewSet(ScopedModelViewSet):
     model = RotationPlan
+    scope_prefix = "stages__host_unit__"
+    scope_roles = ORGANISER_ROLES
+    index_scoped = False  # the index view filters itself (one row per plan)
     name = "rotation_plans"
     url_prefix = "talent/rotation-plans"
     url_namespace = "talent_rotationplan"
