@@ -58,9 +58,9 @@ def lockout_response(request, response, credentials=None):
 
 def client_ip(request) -> str | None:
     """The client's address for the per-IP lockout. Behind our nginx (production,
-    ``AXES_PROXY_COUNT`` = 1) it is the address nginx appended to
+    ``TRUSTED_PROXY_COUNT`` = 1) it is the address nginx appended to
     X-Forwarded-For; a value the client sent itself further left is ignored."""
-    count = settings.AXES_PROXY_COUNT
+    count = settings.TRUSTED_PROXY_COUNT
     if count:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [a for a in forwarded if a]

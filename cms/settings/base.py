@@ -160,7 +160,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cms.login.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "cms.login.client_ip"
-AXES_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))  # production: 1 (nginx)
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))  # production: 1 (nginx)
 AXES_VERBOSE = False
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
 

@@ -376,22 +376,29 @@ def use_chooser(field) -> None:
 SCOPED_MODELS: dict = {}
 
 
-def scope_field(field, user) -> None:
-    """Limit a model choice field on Person, OrgUnit or User to ``user``'s
-    scope (keeping any narrower queryset it had) and make it a chooser; a field
-    on another scoped model keeps its select, limited to the scope."""
+def narrow_field(field, user) -> bool:
+    """Limit a model choice field on a scoped model to what ``user``'s scope
+    holds (keeping any narrower queryset it had). True when it is a field on
+    Person, OrgUnit or User, which a chooser can show."""
     queryset = getattr(field, "queryset", None)
     model = getattr(queryset, "model", None)
+    if model in CHOOSERS:
+        field.queryset = queryset.filter(pk__in=scoped_queryset(model, user).values("pk"))
+        if model is Person:
+            field.queryset = field.queryset.select_related("unit")
+        field.label_from_instance = label_of
+        return True
     if model in SCOPED_MODELS:
         prefix, rule = SCOPED_MODELS[model]
         field.queryset = queryset.filter(rule.scope(user).q(prefix))
-        return
-    if model not in CHOOSERS:
-        return
-    field.queryset = queryset.filter(pk__in=scoped_queryset(model, user).values("pk"))
-    if model is Person:
-        field.queryset = field.queryset.select_related("unit")
-    use_chooser(field)
+    return False
+
+
+def scope_field(field, user) -> None:
+    """``narrow_field``, and a person, unit or login field becomes a chooser; a
+    field on another scoped model (a salon, a cohort…) keeps its select."""
+    if narrow_field(field, user):
+        use_chooser(field)
 
 
 class ScopedChoicesFormMixin:
@@ -415,6 +422,7 @@ __all__ = [
     "TitleColumn",
     "chooser_widget",
     "label_of",
+    "narrow_field",
     "register_chooser_viewsets",
     "scope_field",
     "use_chooser",

@@ -21,6 +21,7 @@ One ``ScopeRule`` per viewset says where its objects stand in the org tree:
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -31,7 +32,7 @@ from talent.selectors.access import ScopeRule, holds_whole_district
 from talent.services.access import delete_in_scope, save_in_scope
 from talent.spreadsheets import csv_safe, write_workbook
 
-from .choosers import SCOPED_MODELS, ScopedChoicesFormMixin
+from .choosers import SCOPED_MODELS, ScopedChoicesFormMixin, narrow_field
 from .feedback import error_texts
 
 
@@ -176,6 +177,16 @@ class ScopedIndexMixin:
         if self.rule.district_wide:
             return queryset
         return queryset.filter(self.rule.scope(self.request.user).q(self.scope_prefix))
+
+    @cached_property
+    def filters(self):
+        """List filters offer (and accept) only what the scope holds: a filter on
+        salons or people lists no other subtree's names."""
+        filters = super().filters
+        if filters is not None:
+            for field in filters.form.fields.values():
+                narrow_field(field, self.request.user)
+        return filters
 
     def to_row_dict(self, item):
         """Exports show what people read on screen: choice labels, 是/否."""

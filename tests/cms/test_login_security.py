@@ -147,3 +147,13 @@ def test_every_surface_sends_the_policy_and_pages_follow_it(
         _scripts_obey_the_policy(client.get(path))
     client.force_login(partner)
     _scripts_obey_the_policy(client.get(reverse("partner_home")))
+
+
+def test_behind_nginx_the_lockout_counts_the_address_nginx_saw(rf, settings):
+    from cms.login import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.7.0.1", REMOTE_ADDR="127.0.0.1")
+    assert client_ip(request) == "10.7.0.1"  # a value the client put further left is ignored
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "127.0.0.1"
