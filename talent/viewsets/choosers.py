@@ -64,6 +64,14 @@ def label_of(obj) -> str:
     return str(obj)
 
 
+def short_label(obj) -> str:
+    """The name alone, for the modal's table (its unit has a column of its own)."""
+    person = obj if isinstance(obj, Person) else getattr(obj, "person", None)
+    if isinstance(person, Person):
+        return person.name
+    return label_of(obj)
+
+
 def scoped_queryset(model, user):
     """What ``user`` may pick of ``model`` (Person, OrgUnit or User)."""
     scope = scope_for(user)
@@ -213,7 +221,7 @@ class ScopedChooseMixin:
     @property
     def title_column(self):
         column = super().title_column
-        column.accessor = label_of
+        column.accessor = short_label
         column.label = _("名称")
         return column
 

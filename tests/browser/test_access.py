@@ -21,8 +21,9 @@ def test_hr_picks_a_mentor_with_the_scoped_chooser(demo_site, desktop, phone, lo
     first = modal.locator("tbody tr a[data-chooser-modal-choice]").first
     name = first.inner_text()
     first.click()
-    expect(desktop.locator("#id_mentor-chooser [data-chooser-title]")).to_have_text(name)
-    assert re.search(r"（.+）", name), name  # 姓名（单位）, never a login name
+    title = desktop.locator("#id_mentor-chooser [data-chooser-title]")
+    expect(title).to_contain_text(name)
+    assert re.fullmatch(rf"{name}（.+）", title.inner_text().strip())  # 姓名（单位）, never a login
 
     login(phone, "renshi")
     phone.goto(f"{demo_site.url}/admin/lms/mentorships/new/")

@@ -23,7 +23,7 @@ def test_the_person_chooser_lists_and_finds_only_the_scope(client, jl_hr, people
     client.force_login(jl_hr)
     results = reverse("talent_person_chooser:choose_results")
     listing = client.get(results).content.decode()
-    assert "张盘龙（盘龙社区）" in listing and "李龙泉" in listing
+    assert "张盘龙" in listing and "盘龙社区" in listing and "李龙泉" in listing
     assert "王西郊" not in listing and "外区秘人" not in listing
     for query in ("YJP9001", "外区", "西郊社区"):
         assert "外区秘人" not in client.get(results, {"q": query}).content.decode()
@@ -57,7 +57,9 @@ def test_the_account_chooser_shows_people_by_name_never_by_login(client, distric
     PersonFactory(unit=district["panlong"], name="张有号", user=user)
     client.force_login(jl_hr)
     listing = client.get(reverse("talent_user_chooser:choose_results")).content.decode()
-    assert "张有号（盘龙社区）" in listing and "zhang.login" not in listing
+    assert "张有号" in listing and "盘龙社区" in listing and "zhang.login" not in listing
+    chosen = client.get(reverse("talent_user_chooser:chosen", args=[user.pk])).json()
+    assert chosen["result"]["title"] == "张有号（盘龙社区）"
 
 
 def test_a_refusal_to_add_people_to_a_cohort_names_nobody(district, user_with_role, outsider):
