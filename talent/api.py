@@ -33,11 +33,13 @@ from talent.models.people import Gender
 from talent.models.placements import term_label
 from talent.panels import DashboardPanel
 from talent.roles import ADMIN_ROLES, ORGANISER_ROLES
-from talent.selectors.access import Scope, scope_for, user_roles
-from talent.selectors.certification import held_certificates
+from talent.selectors.access import Scope, role_grants, scope_for, user_roles
+from talent.selectors.certification import exam_pass_mark, held_certificates
 from talent.selectors.ladder import current_grade, evaluate_people
 from talent.selectors.notifications import notifications_for, unread_notification_count
 from talent.selectors.people import (
+    USER_PERSON,
+    display_name,
     people_by_staff_no,
     person_for_user,
     staff_no_not_found,
@@ -47,6 +49,7 @@ from talent.selectors.placements import (
     bases_for_partner,
     behind_pace,
     can_evaluate,
+    can_withdraw,
     capacity_usage,
     coordinator_scope,
     current_term,
@@ -67,16 +70,23 @@ from talent.services.access import grant_role, revoke_role, update_grant
 from talent.services.education import credit_ce_hours
 from talent.services.notifications import mark_read, notify
 from talent.services.org import create_org_unit, update_org_unit
-from talent.services.people import delete_person, save_person, save_student
+from talent.services.people import (
+    delete_person,
+    save_person,
+    save_student,
+    sync_account_names,
+)
 from talent.services.placements import (
     propose_placement,
     submit_evaluation,
     withdraw_placement,
 )
 from talent.spreadsheets import xlsx_response
+from talent.viewsets.display import ReadableIndexMixin, UserColumn
 from talent.viewsets.feedback import error_text, error_texts, flash_error
 from talent.viewsets.history import ChangeFormatter, register_actions
 from talent.viewsets.imports import SpreadsheetImportView
+from talent.viewsets.record import PersonSection
 from talent.viewsets.reports import ComputedReportView
 from talent.viewsets.scope import ScopedModelViewSet
 
@@ -106,16 +116,20 @@ __all__ = [
     "snapshot",
     "term_label",
     "term_of",
+    "USER_PERSON",
     # reads
     "bases_for_partner",
     "behind_pace",
     "can_evaluate",
+    "can_withdraw",
     "capacity_usage",
     "coordinator_scope",
     "current_grade",
     "current_term",
+    "display_name",
     "evaluate_people",
     "evaluation_summary",
+    "exam_pass_mark",
     "has_placements",
     "held_certificates",
     "is_behind",
@@ -123,6 +137,7 @@ __all__ = [
     "own_placements",
     "pace",
     "partner_scope",
+    "role_grants",
     "people_by_staff_no",
     "person_for_user",
     "staff_no_not_found",
@@ -148,6 +163,7 @@ __all__ = [
     "save_person",
     "save_student",
     "submit_evaluation",
+    "sync_account_names",
     "update_grant",
     "update_org_unit",
     "withdraw_placement",
@@ -160,7 +176,10 @@ __all__ = [
     "ComputedReportView",
     "DashboardPanel",
     "EvaluationForm",
+    "PersonSection",
+    "ReadableIndexMixin",
     "ScopedModelViewSet",
+    "UserColumn",
     "error_text",
     "error_texts",
     "flash_error",

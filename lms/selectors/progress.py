@@ -279,3 +279,18 @@ def mentor_cohorts(user) -> list[tuple[Cohort, list[MemberProgress]]]:
         return []
     cohorts = Cohort.objects.filter(mentors=mentor).select_related("tier__programme")
     return [(cohort, cohort_progress(cohort)) for cohort in cohorts.order_by("-starts_on")]
+
+
+def current_programme(person: talent.Person) -> MyProgramme | None:
+    """The learner's latest cohort and their stage in it (a fixed number of queries,
+    however many cohorts the person has been in)."""
+    cohort = (
+        Cohort.objects.filter(memberships__person=person)
+        .select_related("tier__programme")
+        .order_by("-starts_on", "-pk")
+        .first()
+    )
+    if cohort is None:
+        return None
+    [progress] = progress_for(tier_stages(cohort.tier), [person])
+    return MyProgramme(cohort=cohort, progress=progress)

@@ -20,7 +20,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
@@ -278,17 +278,18 @@ class CheckInRuleViewSet(ModelViewSet):
 
 class SalonEditView(generic.EditView):
     @cached_property
-    def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
+    def header_buttons(self):
+        # the salon's next steps as labelled buttons, not items under the "…"
+        buttons = list(super().header_buttons)
         if self.object.status == models.SalonStatus.DRAFT:
             url = reverse("lms_salon:publish", args=[self.object.pk])
-            buttons.append(Button(_("发布并开启签到"), url=url, icon_name="upload", priority=5))
+            buttons.append(HeaderButton(_("发布并开启签到"), url=url, icon_name="upload"))
         elif self.object.check_in_session_id:
             url = reverse("lms:session_detail", args=[self.object.check_in_session_id])
-            buttons.append(Button(_("签到与大屏"), url=url, icon_name="tasks", priority=5))
+            buttons.append(HeaderButton(_("签到与大屏"), url=url, icon_name="tasks"))
         if self.object.status == models.SalonStatus.PUBLISHED and not self.object.scoring_closed:
             url = reverse("lms_salon:close_scoring", args=[self.object.pk])
-            buttons.append(Button(_("截止评分并公布排名"), url=url, icon_name="lock", priority=6))
+            buttons.append(HeaderButton(_("截止评分并公布排名"), url=url, icon_name="lock"))
         return buttons
 
 

@@ -83,3 +83,14 @@ def user_roles(user) -> set[str]:
     if not user.is_authenticated:
         return set()
     return {role for role, _path in _grants(user)}
+
+
+def role_grants(user) -> list[tuple[Role, str]]:
+    """Each role the user holds with the unit it covers, for "who am I" screens:
+    ``[(Role.PARTNER, "西南大学"), …]`` in one query."""
+    if not user.is_authenticated:
+        return []
+    grants = (
+        ScopeGrant.objects.filter(user=user).select_related("unit").order_by("role", "unit__path")
+    )
+    return [(Role(g.role), g.unit.name) for g in grants]

@@ -12,6 +12,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.permissions import register_permission_policy
 
 from talent.imports import certification as certification_imports
 from talent.models import (
@@ -22,11 +23,13 @@ from talent.models import (
     RegistrationPeriod,
 )
 from talent.selectors.access import scope_for
+from talent.selectors.people import display_name
 from talent.services import certification as certification_services
 from talent.services.education import credit_ce_hours
 
 from .forms import ScopedPersonForm, ScopedUnitFormMixin, ServiceErrorsMixin
 from .imports import SpreadsheetImportView
+from .policies import ServiceWritesPolicy
 from .scope import ScopedModelViewSet
 
 
@@ -78,8 +81,9 @@ class PersonIndexMixin:
         return super().get_base_queryset().select_related("person__unit")
 
     @cached_property
-    def header_more_buttons(self):
-        buttons = super().header_more_buttons
+    def header_buttons(self):
+        # a labelled button beside 添加, not an item under the unlabelled "…"
+        buttons = super().header_buttons
         if self.import_url_name and self.permission_policy.user_has_permission(
             self.request.user, "add"
         ):
@@ -337,6 +341,13 @@ class CEHourIndexView(PersonIndexMixin, generic.IndexView):
     pass
 
 
+class CEHourInspectView(generic.InspectView):
+    def get_recorded_by_display_value(self):
+        if self.object.recorded_by_id is None:
+            return _("系统自动登记")
+        return display_name(self.object.recorded_by, with_unit=True)
+
+
 class CEHourViewSet(ScopedModelViewSet):
     """The ledger is written by ``credit_ce_hours`` (courses, salons…); read-only here."""
 
@@ -350,6 +361,17 @@ class CEHourViewSet(ScopedModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     index_view_class = CEHourIndexView
+    inspect_view_class = CEHourInspectView
+    # the source key (e.g. salon:12) is the ledger's once-only guard, not for reading
+    inspect_view_fields = [
+        "person",
+        "hours",
+        "source",
+        "description",
+        "earned_on",
+        "recorded_by",
+        "created_at",
+    ]
     add_view_class = CEHourCreateView
     edit_view_class = ReadOnlyEditView
     delete_view_class = ReadOnlyDeleteView
@@ -386,3 +408,10 @@ class ExamImportView(SpreadsheetImportView):
     parent_crumb = ("talent_examattempt:index", _("考试成绩"))
     spec_factory = certification_imports.exam_spec
     apply_rows = certification_imports.apply_exam_results
+
+
+# Records that change only through services: no edit/delete links anywhere.
+register_permission_policy(CEHourEntry, ServiceWritesPolicy(CEHourEntry))
+register_permission_policy(
+    RegistrationPeriod, ServiceWritesPolicy(RegistrationPeriod, refused=("add", "change", "delete"))
+)

@@ -10,6 +10,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permissions import register_permission_policy
 
 from talent.imports import ladder as ladder_imports
 from talent.models import AnnualAssessment, Grade, GradeChange, Post, PromotionReview
@@ -36,6 +37,7 @@ from .forms import (
     ServiceErrorsMixin,
 )
 from .imports import SpreadsheetImportView
+from .policies import ServiceWritesPolicy
 from .scope import ScopedModelViewSet
 
 
@@ -47,7 +49,7 @@ class PostViewSet(ModelViewSet):
     icon = "tag"
     menu_label = _("岗位")
     copy_view_enabled = False
-    list_display = ["name", "code", "rank", "min_grade", "max_grade"]
+    list_display = ["name", "rank", "min_grade", "max_grade"]
     form_fields = ["name", "code", "rank", "min_grade", "max_grade", "description"]
 
 
@@ -336,3 +338,8 @@ class CertificationViewSetGroup(ModelViewSetGroup):
         PostViewSet,
         GradeViewSet,
     )
+
+
+# Records that change only through services: no edit/delete links anywhere.
+register_permission_policy(GradeChange, ServiceWritesPolicy(GradeChange))
+register_permission_policy(PromotionReview, ServiceWritesPolicy(PromotionReview))

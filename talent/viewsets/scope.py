@@ -14,6 +14,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from talent.selectors.access import scope_for
 from talent.spreadsheets import csv_safe, write_workbook
 
+from .display import ReadableIndexMixin
+
 
 def _model_field(model, name: str):
     try:
@@ -106,4 +108,6 @@ class ScopedModelViewSet(ModelViewSet):
             base = getattr(self, attr)
             setattr(self, attr, type(f"Scoped{base.__name__}", (ScopedObjectMixin, base), extra))
         base = self.index_view_class
-        self.index_view_class = type(f"Scoped{base.__name__}", (ScopedIndexMixin, base), extra)
+        self.index_view_class = type(
+            f"Scoped{base.__name__}", (ScopedIndexMixin, ReadableIndexMixin, base), extra
+        )
