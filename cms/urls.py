@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.views import partner
 from cms.views import placements as placement_views
 from cms.views import site as views
+from cms.views import team as team_views
 
 urlpatterns = [
     # Wagtail's site history filters log entries by model permission only, which would
@@ -36,6 +37,7 @@ urlpatterns = [
     path("me/notifications/", views.notifications, name="notifications"),
     path("me/notifications/read/", views.notifications_read, name="notifications_read"),
     path("me/placements/", placement_views.my_placements, name="my_placements"),
+    path("me/team/", team_views.my_team, name="my_team"),
     path(
         "me/placements/<int:pk>/evaluate/<str:party>/",
         placement_views.evaluate_placement,

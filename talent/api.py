@@ -66,6 +66,8 @@ from talent.selectors.placements import (
     terms_in_use,
     with_evaluations,
 )
+from talent.selectors.team import headed_unit
+from talent.selectors.team import team as team_of
 from talent.services.access import grant_role, revoke_role, update_grant
 from talent.services.education import credit_ce_hours
 from talent.services.notifications import mark_read, notify
@@ -131,6 +133,7 @@ __all__ = [
     "evaluation_summary",
     "exam_pass_mark",
     "has_placements",
+    "headed_unit",
     "held_certificates",
     "is_behind",
     "notifications_for",
@@ -147,6 +150,7 @@ __all__ = [
     "placements_on_shift",
     "scope_for",
     "supervised_placements",
+    "team_of",
     "terms_in_use",
     "unread_notification_count",
     "user_roles",

@@ -57,6 +57,7 @@ def me(request):
             "can_use_admin": request.user.has_perm("wagtailadmin.access_admin"),
             "is_partner": talent.Role.PARTNER in roles,
             "has_placements": person is not None and talent.has_placements(person),
+            "team_unit": talent.headed_unit(person),
             "notifications": talent.notifications_for(request.user)[:5],
             "tab": "me",
         },
