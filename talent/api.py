@@ -84,7 +84,7 @@ from talent.services.placements import (
     withdraw_placement,
 )
 from talent.spreadsheets import xlsx_response
-from talent.viewsets.display import ReadableIndexMixin, UserColumn
+from talent.viewsets.display import ReadableIndexMixin, UserColumn, YesNoColumn, name_user_choices
 from talent.viewsets.feedback import error_text, error_texts, flash_error
 from talent.viewsets.history import ChangeFormatter, register_actions
 from talent.viewsets.imports import SpreadsheetImportView
@@ -184,6 +184,8 @@ __all__ = [
     "ReadableIndexMixin",
     "ScopedModelViewSet",
     "UserColumn",
+    "YesNoColumn",
+    "name_user_choices",
     "error_text",
     "error_texts",
     "flash_error",

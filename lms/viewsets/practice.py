@@ -181,6 +181,14 @@ class CheckInSessionCreateView(generic.CreateView):
             return self.form_invalid(form)
 
 
+class CheckInSessionIndexView(generic.IndexView):
+    def get_edit_url(self, instance):
+        # the edit view takes classes only; other sessions open their record page
+        if instance.kind != models.SessionKind.CLASS and not self.request.user.is_superuser:
+            return None
+        return super().get_edit_url(instance)
+
+
 class CheckInSessionEditView(generic.EditView):
     """Only a class 课堂 is edited here: a salon's session follows its salon, and
     a mentor's or placement session (whose close signs practice hours) is its
@@ -203,6 +211,19 @@ class CheckInSessionViewSet(ScopedModelViewSet):
     scope_prefix = "unit__"
     add_view_class = CheckInSessionCreateView
     edit_view_class = CheckInSessionEditView
+    index_view_class = CheckInSessionIndexView
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "title",
+        "kind",
+        "unit",
+        "planned_start",
+        "planned_end",
+        "status",
+        "owner",
+        "signup_enabled",
+        "capacity",
+    ]
     copy_view_enabled = False
     list_display = ["title", "kind", "unit", "planned_start", "status", "owner"]
     list_filter = ["kind", "status"]
@@ -277,6 +298,12 @@ class CheckInRuleViewSet(ModelViewSet):
 
 
 class SalonEditView(generic.EditView):
+    def _runs_check_in(self) -> bool:
+        """The check-in screen is its owner's (lms.views.checkin), so only they get the
+        button; anyone else would meet a 404."""
+        user = self.request.user
+        return user.is_superuser or self.object.check_in_session.owner_id == user.pk
+
     @cached_property
     def header_buttons(self):
         # the salon's next steps as labelled buttons, not items under the "…"
@@ -284,7 +311,7 @@ class SalonEditView(generic.EditView):
         if self.object.status == models.SalonStatus.DRAFT:
             url = reverse("lms_salon:publish", args=[self.object.pk])
             buttons.append(HeaderButton(_("发布并开启签到"), url=url, icon_name="upload"))
-        elif self.object.check_in_session_id:
+        elif self.object.check_in_session_id and self._runs_check_in():
             url = reverse("lms:session_detail", args=[self.object.check_in_session_id])
             buttons.append(HeaderButton(_("签到与大屏"), url=url, icon_name="tasks"))
         if self.object.status == models.SalonStatus.PUBLISHED and not self.object.scoring_closed:
@@ -398,7 +425,12 @@ class SalonThemeViewSet(ModelViewSet):
     icon = "tag"
     menu_label = _("沙龙主题")
     copy_view_enabled = False
-    list_display = ["name", "description", "sort_order", "is_active"]
+    list_display = [
+        "name",
+        "description",
+        "sort_order",
+        talent.YesNoColumn("is_active", label=_("启用")),
+    ]
     form_fields = ["name", "description", "sort_order", "is_active"]
 
 

@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, Max, OuterRef, Subquery, Sum
+from django.db.models import DecimalField, F, Max, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from talent.models import (
@@ -90,7 +90,11 @@ def team(unit: OrgUnit, as_of: datetime.date) -> list[TeamMember]:
     """Every member of ``unit``'s team with their grade, highest held certificate and
     current registration period with CE hours against a steady pace. Four queries,
     whatever the size of the team."""
-    people = list(with_current_grade(team_people(unit), as_of).order_by("post__rank", "staff_no"))
+    people = list(
+        with_current_grade(team_people(unit), as_of).order_by(
+            F("post__rank").desc(nulls_last=True), "staff_no"
+        )
+    )
     ids = [p.pk for p in people]
     grades = Grade.objects.in_bulk(field_name="number")
     levels = dict(

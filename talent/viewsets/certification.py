@@ -279,6 +279,19 @@ class ReadOnlyDeleteView(ReadOnlyMixin, generic.DeleteView):
     pass
 
 
+class CEHourForm(ScopedPersonForm):
+    """HR's manual credit: the source key is worded for people (the ledger's own keys,
+    such as salon:12, are written by the services)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "source_ref" in self.fields:
+            self.fields["source_ref"].label = _("来源名称或编号")
+            self.fields["source_ref"].help_text = _(
+                "同一来源只记一次，例如“2026年市级督导培训”或外部课程的证书编号。"
+            )
+
+
 class CEHourCreateView(ServiceErrorsMixin, generic.CreateView):
     """HR records hours learnt elsewhere through the same ledger call lms uses."""
 
@@ -390,7 +403,7 @@ class CEHourViewSet(ScopedModelViewSet):
             FieldRowPanel([FieldPanel("source"), FieldPanel("source_ref")]),
             FieldPanel("description"),
         ],
-        base_form_class=ScopedPersonForm,
+        base_form_class=CEHourForm,
     )
 
 

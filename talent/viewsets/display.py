@@ -161,3 +161,18 @@ class ReadableIndexMixin:
                     value.quantize(decimal.Decimal(1)) if value == value.to_integral() else value
                 )
         return row
+
+
+def name_user_choices(form) -> None:
+    """Account pickers in ``form`` list people by name and unit, never by login (one
+    join for the people, whatever the number of accounts)."""
+    User = get_user_model()
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None and queryset.model is User:
+            field.queryset = queryset.select_related(USER_PERSON)
+            field.label_from_instance = _user_label
+
+
+def _user_label(user) -> str:
+    return display_name(user, with_unit=True)
