@@ -21,6 +21,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.fields import register_display_class
 from wagtail.admin.ui.tables import BooleanColumn, Column
@@ -73,7 +74,21 @@ class NumberDisplay(TextDisplay):
         return number_text(self.value)
 
 
+class YesNoDisplay(TextDisplay):
+    def text(self) -> str:
+        return str(_("是") if self.value else _("否"))
+
+
+class DateDisplay(TextDisplay):
+    def text(self) -> str:
+        return format_date(self.value, "Y-m-d")
+
+
 def register_display_classes() -> None:
+    # every other field: its value, or — when empty (never "None")
+    register_display_class(models.Field, display_class=TextDisplay)
+    register_display_class(models.BooleanField, display_class=YesNoDisplay)
+    register_display_class(models.DateField, display_class=DateDisplay)
     register_display_class(models.ForeignKey, to=models.Model, display_class=RelatedDisplay)
     register_display_class(models.DateTimeField, display_class=DateTimeDisplay)
     register_display_class(models.DecimalField, display_class=NumberDisplay)
