@@ -4,13 +4,15 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.login import SiteLoginForm
-from cms.views import partner
+from cms.views import admin_reports, partner
 from cms.views import placements as placement_views
 from cms.views import site as views
+from cms.views import team as team_views
 
 urlpatterns = [
     # Wagtail's site history filters log entries by model permission only, which would
@@ -23,6 +25,15 @@ urlpatterns = [
     path(
         "admin/reports/site-history/results/",
         views.superuser_only(LogEntriesView.as_view(results_only=True)),
+    ),
+    # 较早的页面 names the last publisher by name (Wagtail's own view shows the login)
+    path(
+        "admin/reports/aging-pages/",
+        require_admin_access(admin_reports.NamedAgingPagesView.as_view()),
+    ),
+    path(
+        "admin/reports/aging-pages/results/",
+        require_admin_access(admin_reports.NamedAgingPagesView.as_view(results_only=True)),
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -64,6 +75,7 @@ urlpatterns = [
     path("me/notifications/", views.notifications, name="notifications"),
     path("me/notifications/read/", views.notifications_read, name="notifications_read"),
     path("me/placements/", placement_views.my_placements, name="my_placements"),
+    path("me/team/", team_views.my_team, name="my_team"),
     path(
         "me/placements/<int:pk>/evaluate/<str:party>/",
         placement_views.evaluate_placement,

@@ -6,8 +6,10 @@ from .selectors.placements import (
     signed_logs_for_placements,
 )
 from .selectors.practice import signed_mentor_hours
+from .selectors.progress import current_stages
 
 __all__ = [
+    "current_stages",
     "signed_hours_by_placement",
     "signed_logs_for_placement",
     "signed_logs_for_placements",

@@ -7,6 +7,7 @@ from talent import api as talent
 
 from .viewsets.imports import QuestionImportView
 from .viewsets.programme import LearningViewSetGroup
+from .viewsets.record import SECTIONS
 
 PROGRAMME_ACTIONS = {
     "lms.course.enrol": _("报名课程"),
@@ -44,3 +45,11 @@ def register_lms_import_urls():
     return [
         path("lms/questions/import/", QuestionImportView.as_view(), name="lms_question_import"),
     ]
+
+
+def _person_section(section):
+    return lambda: section
+
+
+for _section in SECTIONS:
+    hooks.register("register_person_section", _person_section(_section))

@@ -33,11 +33,13 @@ from talent.models.people import Gender
 from talent.models.placements import term_label
 from talent.panels import DashboardPanel
 from talent.roles import ADMIN_ROLES, ORGANISER_ROLES
-from talent.selectors.access import Scope, scope_for, user_roles
-from talent.selectors.certification import held_certificates
+from talent.selectors.access import Scope, role_grants, scope_for, user_roles
+from talent.selectors.certification import exam_pass_mark, held_certificates
 from talent.selectors.ladder import current_grade, evaluate_people
 from talent.selectors.notifications import notifications_for, unread_notification_count
 from talent.selectors.people import (
+    USER_PERSON,
+    display_name,
     people_by_staff_no,
     person_for_user,
     staff_no_not_found,
@@ -47,6 +49,7 @@ from talent.selectors.placements import (
     bases_for_partner,
     behind_pace,
     can_evaluate,
+    can_withdraw,
     capacity_usage,
     coordinator_scope,
     current_term,
@@ -63,11 +66,18 @@ from talent.selectors.placements import (
     terms_in_use,
     with_evaluations,
 )
+from talent.selectors.team import headed_unit
+from talent.selectors.team import team as team_of
 from talent.services.access import grant_role, revoke_role, update_grant
 from talent.services.education import credit_ce_hours
 from talent.services.notifications import mark_read, notify
 from talent.services.org import create_org_unit, update_org_unit
-from talent.services.people import delete_person, save_person, save_student
+from talent.services.people import (
+    delete_person,
+    save_person,
+    save_student,
+    sync_account_names,
+)
 from talent.services.placements import (
     propose_placement,
     submit_evaluation,
@@ -75,9 +85,11 @@ from talent.services.placements import (
 )
 from talent.spreadsheets import xlsx_response
 from talent.viewsets.choosers import label_of, use_chooser
+from talent.viewsets.display import ReadableIndexMixin, UserColumn, YesNoColumn, name_user_choices
 from talent.viewsets.feedback import error_text, error_texts, flash_error
 from talent.viewsets.history import ChangeFormatter, register_actions
 from talent.viewsets.imports import SpreadsheetImportView
+from talent.viewsets.record import PersonSection
 from talent.viewsets.reports import ComputedReportView
 from talent.viewsets.scope import ScopedModelViewSet
 
@@ -107,23 +119,29 @@ __all__ = [
     "snapshot",
     "term_label",
     "term_of",
+    "USER_PERSON",
     # reads
     "bases_for_partner",
     "behind_pace",
     "can_evaluate",
+    "can_withdraw",
     "capacity_usage",
     "coordinator_scope",
     "current_grade",
     "current_term",
+    "display_name",
     "evaluate_people",
     "evaluation_summary",
+    "exam_pass_mark",
     "has_placements",
+    "headed_unit",
     "held_certificates",
     "is_behind",
     "notifications_for",
     "own_placements",
     "pace",
     "partner_scope",
+    "role_grants",
     "people_by_staff_no",
     "person_for_user",
     "staff_no_not_found",
@@ -133,6 +151,7 @@ __all__ = [
     "placements_on_shift",
     "scope_for",
     "supervised_placements",
+    "team_of",
     "terms_in_use",
     "unread_notification_count",
     "user_roles",
@@ -149,6 +168,7 @@ __all__ = [
     "save_person",
     "save_student",
     "submit_evaluation",
+    "sync_account_names",
     "update_grant",
     "update_org_unit",
     "withdraw_placement",
@@ -161,7 +181,12 @@ __all__ = [
     "ComputedReportView",
     "DashboardPanel",
     "EvaluationForm",
+    "PersonSection",
+    "ReadableIndexMixin",
     "ScopedModelViewSet",
+    "UserColumn",
+    "YesNoColumn",
+    "name_user_choices",
     "error_text",
     "error_texts",
     "flash_error",

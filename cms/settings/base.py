@@ -203,6 +203,10 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no outside requests from the admin
+# nor English release banners and upgrade notices on a Chinese dashboard (the update
+# check would also be an outside request the CSP refuses)
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt", "zip", "jpg", "png"]
 
 
@@ -232,7 +236,6 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
-WAGTAIL_ENABLE_UPDATE_CHECK = False  # no outside requests from the admin (and none under CSP)
 
 
 # Logging --------------------------------------------------------------------

@@ -51,8 +51,8 @@ class QuestionForm(WagtailAdminModelForm):
 
 class QuestionIndexView(generic.IndexView):
     @property
-    def header_more_buttons(self):
-        buttons = super().header_more_buttons
+    def header_buttons(self):
+        buttons = super().header_buttons
         if self.request.user.has_perm("lms.add_question"):
             buttons.append(
                 HeaderButton(_("导入题库"), url=reverse("lms_question_import"), icon_name="upload")

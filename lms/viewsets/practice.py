@@ -20,7 +20,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSetGroup
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import HeaderButton
 
 from lms import models
 from lms.permissions import organiser_scope
@@ -164,6 +164,14 @@ class CheckInSessionCreateView(generic.CreateView):
             return self.form_invalid(form)
 
 
+class CheckInSessionIndexView(generic.IndexView):
+    def get_edit_url(self, instance):
+        # the edit view takes classes only; other sessions open their record page
+        if instance.kind != models.SessionKind.CLASS and not self.request.user.is_superuser:
+            return None
+        return super().get_edit_url(instance)
+
+
 class CheckInSessionEditView(generic.EditView):
     """Only a class 课堂 is edited here: a salon's session follows its salon, and
     a mentor's or placement session (whose close signs practice hours) is its
@@ -188,6 +196,19 @@ class CheckInSessionViewSet(ScopedModelViewSet):
     scope_roles = talent.ORGANISER_ROLES
     add_view_class = CheckInSessionCreateView
     edit_view_class = CheckInSessionEditView
+    index_view_class = CheckInSessionIndexView
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "title",
+        "kind",
+        "unit",
+        "planned_start",
+        "planned_end",
+        "status",
+        "owner",
+        "signup_enabled",
+        "capacity",
+    ]
     copy_view_enabled = False
     list_display = ["title", "kind", "unit", "planned_start", "status", "owner"]
     list_filter = ["kind", "status"]
@@ -264,18 +285,25 @@ class CheckInRuleViewSet(ScopedModelViewSet):
 
 
 class SalonEditView(generic.EditView):
+    def _runs_check_in(self) -> bool:
+        """The check-in screen is its owner's (lms.views.checkin), so only they get the
+        button; anyone else would meet a 404."""
+        user = self.request.user
+        return user.is_superuser or self.object.check_in_session.owner_id == user.pk
+
     @cached_property
-    def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
+    def header_buttons(self):
+        # the salon's next steps as labelled buttons, not items under the "…"
+        buttons = list(super().header_buttons)
         if self.object.status == models.SalonStatus.DRAFT:
             url = reverse("lms_salon:publish", args=[self.object.pk])
-            buttons.append(Button(_("发布并开启签到"), url=url, icon_name="upload", priority=5))
-        elif self.object.check_in_session_id:
+            buttons.append(HeaderButton(_("发布并开启签到"), url=url, icon_name="upload"))
+        elif self.object.check_in_session_id and self._runs_check_in():
             url = reverse("lms:session_detail", args=[self.object.check_in_session_id])
-            buttons.append(Button(_("签到与大屏"), url=url, icon_name="tasks", priority=5))
+            buttons.append(HeaderButton(_("签到与大屏"), url=url, icon_name="tasks"))
         if self.object.status == models.SalonStatus.PUBLISHED and not self.object.scoring_closed:
             url = reverse("lms_salon:close_scoring", args=[self.object.pk])
-            buttons.append(Button(_("截止评分并公布排名"), url=url, icon_name="lock", priority=6))
+            buttons.append(HeaderButton(_("截止评分并公布排名"), url=url, icon_name="lock"))
         return buttons
 
 
@@ -389,7 +417,12 @@ class SalonThemeViewSet(ScopedModelViewSet):
     icon = "tag"
     menu_label = _("沙龙主题")
     copy_view_enabled = False
-    list_display = ["name", "description", "sort_order", "is_active"]
+    list_display = [
+        "name",
+        "description",
+        "sort_order",
+        talent.YesNoColumn("is_active", label=_("启用")),
+    ]
     form_fields = ["name", "description", "sort_order", "is_active"]
 
 

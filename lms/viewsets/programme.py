@@ -79,6 +79,7 @@ class CohortForm(WagtailAdminModelForm):
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
+        talent.name_user_choices(self)  # the organiser by name, never by login
         if for_user is not None:
             scope = organiser_scope(for_user)
             self.fields["unit"].queryset = scope.units().order_by("path")

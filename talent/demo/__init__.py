@@ -5,6 +5,7 @@
 
 from talent.demo import certification, people, placements
 from talent.demo.people import DEMO_LOGINS, DEMO_PASSWORD
+from talent.services.people import sync_account_names
 
 __all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "build"]
 
@@ -13,3 +14,5 @@ def build() -> None:
     people.build()
     certification.build()
     placements.build()
+    # the trainees' and mentors' logins made above carry their person's name
+    sync_account_names()

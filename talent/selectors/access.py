@@ -182,3 +182,14 @@ class ScopeRule:
                 if not scope.contains_unit(unit):
                     return _("所选单位或人员不在您的管辖范围内。")
         return None
+
+
+def role_grants(user) -> list[tuple[Role, str]]:
+    """Each role the user holds with the unit it covers, for "who am I" screens:
+    ``[(Role.PARTNER, "西南大学"), …]`` in one query."""
+    if not user.is_authenticated:
+        return []
+    grants = (
+        ScopeGrant.objects.filter(user=user).select_related("unit").order_by("role", "unit__path")
+    )
+    return [(Role(g.role), g.unit.name) for g in grants]

@@ -22,6 +22,7 @@ from talent.models import (
     CEHourEntry,
     Certificate,
     CertificateStatus,
+    CertificationPolicy,
     CertificationSnapshot,
     CertificationTarget,
     CertLevel,
@@ -311,3 +312,9 @@ def passed_exam(person: Person, level: int, pass_mark: Decimal) -> int | None:
             if all(passes[s] & {year - 1, year} for s in subjects):
                 return year
     return None
+
+
+def exam_pass_mark() -> Decimal:
+    """The policy's pass mark (per 100 points) for the national exam; mock exams use
+    it scaled to their own full marks."""
+    return CertificationPolicy.load().pass_mark

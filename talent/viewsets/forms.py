@@ -6,6 +6,8 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from talent.models import GradeChangeReason, OrgUnit, Person
 from talent.selectors.access import scope_for
 
+from .display import name_user_choices
+
 
 class ScopedUnitFormMixin:
     """Offer only units inside the editing user's scope."""
@@ -72,6 +74,7 @@ class ScopeGrantForm(ScopedUnitFormMixin, WagtailAdminModelForm):
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
         self.limit_units(for_user)
+        name_user_choices(self)
 
 
 class ScopedPersonForm(WagtailAdminModelForm):

@@ -48,7 +48,7 @@ class PostViewSet(ScopedModelViewSet):
     icon = "tag"
     menu_label = _("岗位")
     copy_view_enabled = False
-    list_display = ["name", "code", "rank", "min_grade", "max_grade"]
+    list_display = ["name", "rank", "min_grade", "max_grade"]
     form_fields = ["name", "code", "rank", "min_grade", "max_grade", "description"]
 
 
@@ -106,6 +106,7 @@ class GradeChangeViewSet(ScopedModelViewSet):
     icon = "history"
     menu_label = _("等级变动")
     scope_prefix = "person__unit__"
+    service_actions = ("change", "delete")  # corrections are new changes
     copy_view_enabled = False
     inspect_view_enabled = True
     index_view_class = GradeChangeIndexView
@@ -300,6 +301,7 @@ class PromotionReviewViewSet(ScopedModelViewSet):
     icon = "list-ul"
     menu_label = _("晋级评审")
     scope_prefix = "unit__"
+    service_actions = ("change", "delete")  # a review moves through its services
     copy_view_enabled = False
     inspect_view_enabled = True
     index_view_class = ReviewIndexView

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
@@ -142,6 +142,10 @@ class StatusColumn(Column):
     cell_template_name = "talent/placements/status_cell.html"
 
 
+def decide_url(placement) -> str:
+    return reverse("talent_placement:decide", args=[placement.pk])
+
+
 class PlacementViewSet(ScopedModelViewSet):
     model = Placement
     name = "placements"
@@ -157,7 +161,8 @@ class PlacementViewSet(ScopedModelViewSet):
     inspect_view_enabled = True
     index_view_class = PlacementIndexView
     list_display = [
-        Column("person", label=gettext_lazy("人员")),
+        # the whole row leads to the placement's page, not only its status badge
+        TitleColumn("person", label=gettext_lazy("人员"), get_url=decide_url),
         "kind",
         "host_unit",
         "start",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from talent.charts import bar_chart, trend_chart
+from talent.charts import bar_chart, trend_chart, xlsx_trend_chart, xlsx_unit_chart
 from talent.models import CertificationTarget, CertLevel, GradeChange, OrgUnit, RegistrationPeriod
 from talent.selectors.access import scope_for
 from talent.selectors.certification import (
@@ -163,7 +163,8 @@ class CertificationReportView(ComputedReportView):
 
         units = [line(report.total), *(line(r) for r in report.children)]
         trend = (
-            [p.month.strftime("%Y-%m"), p.population, p.certified, p.rate] for p in report.trend
+            [p.month.strftime("%Y-%m"), p.population, p.certified, p.rate, report.target.rate]
+            for p in report.trend
         )
         pending = (
             people_to_certify(report.target, report.unit, report.as_of)
@@ -172,12 +173,33 @@ class CertificationReportView(ComputedReportView):
             .values_list("staff_no", "name", "unit__name")
             .iterator(chunk_size=2000)
         )
+        rate_column = len(headings) - 2  # 持证率（%）, then 目标（%）
         return [
-            (str(_("持证率")), headings, units),
+            (
+                str(_("持证率")),
+                headings,
+                units,
+                # the first data row is the total; the chart compares the units under it
+                [
+                    xlsx_unit_chart(
+                        title=str(_("各单位持证率")),
+                        rate_column=rate_column,
+                        first_row=3,
+                        anchor="K2",
+                    )
+                ],
+            ),
             (
                 str(_("月度趋势")),
-                [str(_("月份")), str(_("人数")), str(_("持证人数")), str(_("持证率（%）"))],
+                [
+                    str(_("月份")),
+                    str(_("人数")),
+                    str(_("持证人数")),
+                    str(_("持证率（%）")),
+                    str(_("目标（%）")),
+                ],
                 trend,
+                [xlsx_trend_chart(title=str(_("月度持证率趋势")), rate_column=4, anchor="G2")],
             ),
             (str(_("未持证人员")), [str(_("工号")), str(_("姓名")), str(_("单位"))], pending),
         ]

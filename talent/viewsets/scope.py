@@ -33,6 +33,7 @@ from talent.services.access import delete_in_scope, save_in_scope
 from talent.spreadsheets import csv_safe, write_workbook
 
 from .choosers import SCOPED_MODELS, ScopedChoicesFormMixin, narrow_field
+from .display import ReadableIndexMixin
 from .feedback import error_texts
 
 
@@ -58,19 +59,22 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
     """Model permissions, narrowed by the rule: an object outside the user's
     scope is neither seen nor changed, a shared catalogue changes only for
     those holding the whole district, and a read-only model never changes
-    through the admin (its services write it)."""
+    through the admin (its services write it). ``refused`` names the actions
+    only services perform on a record (a ledger's or a history's change and
+    delete): no edit link, breadcrumb or "…" item leads to a refusal, not even
+    for a superuser."""
 
-    def __init__(self, model, rule: ScopeRule, read_only: bool = False):
+    def __init__(self, model, rule: ScopeRule, read_only: bool = False, refused=()):
         super().__init__(model)
         self.rule = rule
         self.read_only = read_only
+        self.refused = frozenset(WRITE_ACTIONS if read_only else refused)
 
     def user_has_permission(self, user, action):
-        if action in WRITE_ACTIONS:
-            if self.read_only:
-                return False
-            if self.rule.district_wide and not holds_whole_district(user):
-                return False
+        if action in self.refused:
+            return False
+        if action in WRITE_ACTIONS and self.rule.district_wide and not holds_whole_district(user):
+            return False
         return super().user_has_permission(user, action)
 
     def user_has_permission_for_instance(self, user, action, instance):
@@ -232,7 +236,9 @@ class ScopedModelViewSet(ModelViewSet):
     themselves); ``write_scope`` lists every reference a write must keep in
     scope (dotted: "salon.centre", "presenter", "judges"; default: the list's
     path); ``district_wide`` marks a shared catalogue; ``read_only`` a model
-    only services write; ``scope_roles`` the roles whose scope counts.
+    only services write; ``service_actions`` the writes only services make
+    (e.g. ("change", "delete") where the add view calls a service and records are
+    never edited); ``scope_roles`` the roles whose scope counts.
     ``index_scoped = False`` when the index view filters itself; ``scope_choices =
     False`` when other forms may pick any of its objects (partner universities).
     """
@@ -241,6 +247,7 @@ class ScopedModelViewSet(ModelViewSet):
     write_scope: tuple[str, ...] | None = None
     district_wide = False
     read_only = False
+    service_actions: tuple[str, ...] = ()
     scope_roles = None
     index_scoped = True
     scope_choices = True  # a form field choosing one of these objects offers only the scope
@@ -291,11 +298,20 @@ class ScopedModelViewSet(ModelViewSet):
             },
         )
         base = self.index_view_class
+        # lists and exports name people, not logins, and show local times
+        # (an index view that filters itself may already carry the mixin)
+        mixins = () if issubclass(base, ReadableIndexMixin) else (ReadableIndexMixin,)
         if self.index_scoped:
-            self.index_view_class = type(f"Scoped{base.__name__}", (ScopedIndexMixin, base), extra)
+            mixins = (ScopedIndexMixin, *mixins)
             if self.scope_choices and not rule.district_wide:
                 SCOPED_MODELS[self.model] = (self.scope_prefix, rule)
+        if mixins:
+            self.index_view_class = type(f"Scoped{base.__name__}", (*mixins, base), extra)
         if policy_registry.get_by_type(self.model, fallback=False) is None:
             register_permission_policy(
-                self.model, ScopedPermissionPolicy(self.model, rule, self.read_only), True
+                self.model,
+                ScopedPermissionPolicy(
+                    self.model, rule, self.read_only, refused=self.service_actions
+                ),
+                True,
             )
