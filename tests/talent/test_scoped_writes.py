@@ -6,10 +6,23 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from wagtail.permissions import policy_registry
 
-from talent.models import Grade, PlacementStatus, PromotionPolicy, Role
+from talent.models import (
+    CEHourEntry,
+    Grade,
+    GradeChange,
+    PlacementStatus,
+    PromotionPolicy,
+    PromotionReview,
+    RegistrationPeriod,
+    Role,
+    RotationPlan,
+)
 from tests.assertions import assert_admin_refused
+from tests.factories import PersonFactory, UserFactory
 
+from .factories_hr import place
 from .factories_placements import PlacementFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +113,37 @@ def test_a_coordinator_cannot_move_a_base_to_another_subdistrict(client, bases, 
     assert response.status_code == 200
     base.refresh_from_db()
     assert base.host_unit == district["panlong"]
+
+
+@pytest.mark.parametrize(
+    ("model", "refused"),
+    [
+        (GradeChange, {"change", "delete"}),
+        (PromotionReview, {"change", "delete"}),
+        (CEHourEntry, {"change", "delete"}),
+        (RotationPlan, {"change", "delete"}),
+        (RegistrationPeriod, {"add", "change", "delete"}),
+    ],
+)
+def test_records_only_services_change_offer_no_edit_and_stay_scoped(model, refused, district):
+    """A history, a ledger, a plan or a computed record changes through its services:
+    the admin offers nobody, a superuser included, its edit or delete, so no link ends
+    in a refusal (issue 17); the policy is still the scoped one (next test)."""
+    reverse("talent_gradechange:index")  # the admin's viewsets are registered
+    policy = policy_registry.get_by_type(model)
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    for action in ("add", "change", "delete"):
+        assert policy.user_has_permission(superuser, action) is (action not in refused)
+    assert policy.user_has_permission(superuser, "view")
+
+
+def test_an_hr_officer_sees_per_object_only_grade_changes_in_scope(district, user_with_role):
+    """The policy Wagtail asks about each row (history, usage, buttons) is the scoped
+    one, also for records only services change (issue 13)."""
+    change = place(PersonFactory(unit=district["panlong"]), 3)
+    policy = policy_registry.get_by_type(GradeChange)
+    inside = user_with_role(Role.HR, district["jl"])
+    outside = user_with_role(Role.HR, district["yjp"])
+    assert policy.user_has_permission_for_instance(inside, "view", change)
+    assert not policy.user_has_permission_for_instance(outside, "view", change)
+    assert not policy.user_has_permission_for_instance(inside, "change", change)
