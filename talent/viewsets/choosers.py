@@ -34,6 +34,7 @@ from wagtail.admin.widgets.chooser import BaseChooser
 
 from talent.models import OrgUnit, Person
 from talent.selectors.access import scope_for
+from talent.selectors.people import display_name
 
 User = get_user_model()
 
@@ -43,11 +44,9 @@ def person_label(person: Person) -> str:
 
 
 def user_label(user) -> str:
-    """A login account as people read it: its person, else its full name."""
-    person = getattr(user, "person", None) if user.pk else None
-    if isinstance(person, Person):
-        return person_label(person)
-    return user.get_full_name() or _("（未关联人员的账号）")
+    """A login account as people read it: its person, else its full name (the one
+    rule every screen uses, ``display_name``)."""
+    return display_name(user, with_unit=True)
 
 
 def unit_label(unit: OrgUnit) -> str:

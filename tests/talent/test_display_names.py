@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from talent.api import display_name
 from talent.models import CEHourEntry, GradeChange, Person, Role
 from talent.services.people import save_person, sync_account_names
+from talent.viewsets.choosers import label_of
 from tests.assertions import main_text
 from tests.factories import PersonFactory, UserFactory
 from tests.talent.factories_hr import place
@@ -48,6 +49,16 @@ def test_template_filter_uses_the_same_rule(signer):
         Context({"u": signer})
     )
     assert html == "张三|张三（盘龙社区）"
+
+
+def test_account_choosers_name_accounts_by_the_same_rule(signer, db):
+    """The scoped account chooser (issue 13) labels an account as every screen does
+    (issue 17): 姓名（单位）, else the full name, else 未具名账号 — never the login."""
+    bare = UserFactory(username="bare_login")
+    for user in (type(signer).objects.get(pk=signer.pk), bare):
+        assert label_of(user) == display_name(user, with_unit=True)
+    assert label_of(signer) == "张三（盘龙社区）"
+    assert label_of(bare) == "未具名账号"
 
 
 def test_linked_account_carries_the_person_name_after_a_rename(signer, jl_hr):
