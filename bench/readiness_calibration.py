@@ -1,4 +1,4 @@
-"""Is readiness calibrated? (issue 18, ADR 0013)
+"""Is readiness calibrated? (issue 18, ADR 0015)
 
 Simulates past candidates with ``lms.demo.readiness`` (skill that grows, harder
 national papers, good and bad days — nothing the estimator assumes), fits the

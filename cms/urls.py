@@ -2,14 +2,18 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.views import career, partner
+from cms.login import SiteLoginForm
+from cms.views import admin_reports, career, partner
 from cms.views import placements as placement_views
 from cms.views import site as views
+from cms.views import team as team_views
 from talent import api as talent
 
 urlpatterns = [
@@ -24,15 +28,50 @@ urlpatterns = [
         "admin/reports/site-history/results/",
         views.superuser_only(LogEntriesView.as_view(results_only=True)),
     ),
+    # 较早的页面 names the last publisher by name (Wagtail's own view shows the login)
+    path(
+        "admin/reports/aging-pages/",
+        require_admin_access(admin_reports.NamedAgingPagesView.as_view()),
+    ),
+    path(
+        "admin/reports/aging-pages/results/",
+        require_admin_access(admin_reports.NamedAgingPagesView.as_view(results_only=True)),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=SiteLoginForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # password reset from the site login (Django's views, our Chinese templates;
+    # the answer never says whether an address is known)
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            extra_email_context={"site_name": gettext_lazy("社工人才学院")}
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("healthz", views.healthz, name="healthz"),
     path("me/", views.me, name="me"),
     path("me/notifications/", views.notifications, name="notifications"),
@@ -41,6 +80,7 @@ urlpatterns = [
     path("me/notices/<int:pk>/", career.notice, name="promotion_notice"),
     path("me/notifications/read/", views.notifications_read, name="notifications_read"),
     path("me/placements/", placement_views.my_placements, name="my_placements"),
+    path("me/team/", team_views.my_team, name="my_team"),
     path(
         "me/placements/<int:pk>/evaluate/<str:party>/",
         placement_views.evaluate_placement,

@@ -34,3 +34,14 @@ def hide_site_history_from_scoped_staff(request, menu_items):
     """The site-wide history is superuser-only (see cms/urls.py)."""
     if not request.user.is_superuser:
         menu_items[:] = [item for item in menu_items if item.name != "site-history"]
+
+
+@hooks.register("construct_help_menu")
+def keep_help_in_chinese(request, menu_items):
+    """Wagtail's release notes and editor guide are English pages on wagtail.org; the
+    help menu keeps what applies here (keyboard shortcuts)."""
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if item.name != "editor-guide" and not item.name.startswith("whats-new-in-wagtail")
+    ]

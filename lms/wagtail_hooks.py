@@ -7,9 +7,14 @@ from wagtail.admin.menu import MenuItem
 from lms.viewsets.practice import LOG_ACTIONS, PracticeViewSetGroup
 from talent import api as talent
 
+from .models import ReadinessPolicy
 from .viewsets.gapplan import GapPlanView
 from .viewsets.imports import QuestionImportView
 from .viewsets.programme import LearningViewSetGroup
+from .viewsets.record import SECTIONS
+
+# The readiness model's parameters are district-wide, like talent's policies.
+talent.register_district_setting(ReadinessPolicy)
 
 PROGRAMME_ACTIONS = {
     "lms.course.enrol": _("报名课程"),
@@ -70,3 +75,11 @@ class GapPlanMenuItem(MenuItem):
 @hooks.register("register_reports_menu_item")
 def gap_plan_menu_item():
     return GapPlanMenuItem(_("持证缺口计划"), reverse("lms_gap_plan"), icon_name="group", order=705)
+
+
+def _person_section(section):
+    return lambda: section
+
+
+for _section in SECTIONS:
+    hooks.register("register_person_section", _person_section(_section))

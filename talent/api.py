@@ -43,11 +43,12 @@ from talent.models.people import Gender
 from talent.models.placements import term_label
 from talent.panels import DashboardPanel
 from talent.roles import ADMIN_ROLES, ORGANISER_ROLES
-from talent.selectors.access import Scope, scope_for, user_roles
+from talent.selectors.access import Scope, role_grants, scope_for, user_roles
 from talent.selectors.career import career_for
 from talent.selectors.certification import (
     carried_passes,
     certification_report,
+    exam_pass_mark,
     exam_rule,
     held_certificates,
     highest_held_level,
@@ -69,6 +70,8 @@ from talent.selectors.duties import (
 from talent.selectors.ladder import current_grade, evaluate_people
 from talent.selectors.notifications import notifications_for, unread_notification_count
 from talent.selectors.people import (
+    USER_PERSON,
+    display_name,
     people_by_staff_no,
     person_for_user,
     staff_no_not_found,
@@ -78,6 +81,7 @@ from talent.selectors.placements import (
     bases_for_partner,
     behind_pace,
     can_evaluate,
+    can_withdraw,
     capacity_usage,
     coordinator_scope,
     current_term,
@@ -104,11 +108,18 @@ from talent.selectors.promotion import (
     own_objections,
 )
 from talent.selectors.sittings import entered_ids, next_sitting, registration_open
+from talent.selectors.team import headed_unit
+from talent.selectors.team import team as team_of
 from talent.services.access import grant_role, revoke_role, update_grant
 from talent.services.education import credit_ce_hours
 from talent.services.notifications import mark_read, notify
 from talent.services.org import create_org_unit, update_org_unit
-from talent.services.people import delete_person, save_person, save_student
+from talent.services.people import (
+    delete_person,
+    save_person,
+    save_student,
+    sync_account_names,
+)
 from talent.services.placements import (
     propose_placement,
     submit_evaluation,
@@ -117,14 +128,17 @@ from talent.services.placements import (
 from talent.services.promotion import raise_objection
 from talent.services.sittings import enter_for_sitting
 from talent.spreadsheets import xlsx_response
+from talent.viewsets.choosers import label_of, use_chooser
+from talent.viewsets.display import ReadableIndexMixin, UserColumn, YesNoColumn, name_user_choices
 from talent.viewsets.feedback import error_text, error_texts, flash_error
 from talent.viewsets.forms import ServiceErrorsMixin
 from talent.viewsets.history import ChangeFormatter, register_actions
 from talent.viewsets.imports import SpreadsheetImportView, own_job
 from talent.viewsets.jobs import job_download, job_progress
 from talent.viewsets.jobs import progress as job_progress_data
+from talent.viewsets.record import PersonSection
 from talent.viewsets.reports import ComputedReportView
-from talent.viewsets.scope import ScopedModelViewSet
+from talent.viewsets.scope import ScopedModelViewSet, register_district_setting
 
 __all__ = [
     # models and value types
@@ -161,10 +175,12 @@ __all__ = [
     "snapshot",
     "term_label",
     "term_of",
+    "USER_PERSON",
     # reads
     "bases_for_partner",
     "behind_pace",
     "can_evaluate",
+    "can_withdraw",
     "capacity_usage",
     "career_for",
     "carried_passes",
@@ -184,9 +200,12 @@ __all__ = [
     "current_grade",
     "current_notice_count",
     "current_term",
+    "display_name",
     "evaluate_people",
     "evaluation_summary",
+    "exam_pass_mark",
     "has_placements",
+    "headed_unit",
     "held_certificates",
     "is_behind",
     "listed_candidates",
@@ -203,6 +222,7 @@ __all__ = [
     "own_placements",
     "pace",
     "partner_scope",
+    "role_grants",
     "people_by_staff_no",
     "person_for_user",
     "staff_no_not_found",
@@ -213,6 +233,7 @@ __all__ = [
     "scope_for",
     "self_decision_refusal",
     "supervised_placements",
+    "team_of",
     "terms_in_use",
     "unread_notification_count",
     "user_roles",
@@ -233,6 +254,7 @@ __all__ = [
     "save_student",
     "start_export",
     "submit_evaluation",
+    "sync_account_names",
     "update_grant",
     "update_org_unit",
     "withdraw_placement",
@@ -245,11 +267,19 @@ __all__ = [
     "ComputedReportView",
     "DashboardPanel",
     "EvaluationForm",
+    "PersonSection",
+    "ReadableIndexMixin",
     "ScopedModelViewSet",
     "ServiceErrorsMixin",
+    "register_district_setting",
+    "UserColumn",
+    "YesNoColumn",
+    "name_user_choices",
     "error_text",
     "error_texts",
     "flash_error",
+    "label_of",
+    "use_chooser",
     "SpreadsheetImportView",
     "job_download",
     "job_progress",

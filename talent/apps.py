@@ -9,3 +9,6 @@ class TalentConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .viewsets.display import register_display_classes
+
+        register_display_classes()

@@ -10,6 +10,20 @@ import decimal
 from django.db import models
 from wagtail.log_actions import log
 
+from talent.models.people import mask_national_id
+
+# Fields whose value never enters the audit log in clear (only masked)
+MASKED_FIELDS = {"national_id": mask_national_id}
+
+
+def _masked(values: dict | None) -> dict:
+    if not values:
+        return {}
+    return {
+        key: MASKED_FIELDS[key](value) if key in MASKED_FIELDS and value else value
+        for key, value in values.items()
+    }
+
 
 def _plain(value):
     if isinstance(value, (datetime.date, datetime.datetime, decimal.Decimal)):
@@ -40,7 +54,7 @@ def diff(before: dict, after: dict) -> tuple[dict, dict]:
 
 def record(*, actor, action: str, obj: models.Model, before=None, after=None, **extra):
     """Write one audit event (actor, action, object, before/after, time)."""
-    data = {"before": before or {}, "after": after or {}}
+    data = {"before": _masked(before), "after": _masked(after)}
     data.update(extra)
     user = actor if getattr(actor, "is_authenticated", False) else None
     return log(obj, action, user=user, data=data)

@@ -72,3 +72,76 @@ def bar_chart(rows, *, target: Decimal, width=640, bar_height=22, gap=8, label_w
         "target_x": label_w + round(float(target) * scale, 1),
         "bars": bars,
     }
+
+
+# Native Excel charts for the exports (openpyxl.chart): the workbook a leader opens
+# shows what the report page shows. Each maker is called by ``write_workbook`` with
+# the sheet and its number of data rows and charts the sheet's own cells.
+
+
+def xlsx_trend_chart(*, title: str, rate_column: int, anchor: str):
+    """A line of the monthly rate (``rate_column``) and the target (the next column)."""
+    from openpyxl.chart import LineChart, Reference
+
+    def make(sheet, count):
+        chart = LineChart()
+        chart.title = title
+        chart.style = 12
+        chart.height, chart.width = 8, 18
+        chart.y_axis.title = "%"
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
+        chart.y_axis.majorGridlines = None
+        data = Reference(
+            sheet, min_col=rate_column, max_col=rate_column + 1, min_row=1, max_row=count + 1
+        )
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=count + 1))
+        rate, target = chart.series
+        rate.marker.symbol = "circle"
+        rate.graphicalProperties.line.solidFill = "2563EB"
+        rate.marker.graphicalProperties = None
+        target.graphicalProperties.line.dashStyle = "dash"
+        target.graphicalProperties.line.solidFill = "DC2626"
+        return chart, anchor
+
+    return make
+
+
+def xlsx_unit_chart(*, title: str, rate_column: int, first_row: int, anchor: str):
+    """Columns of each unit's rate from ``first_row`` on, and the target (the next
+    column) as a line across them."""
+    from openpyxl.chart import BarChart, LineChart, Reference, Series
+
+    def make(sheet, count):
+        last = count + 1
+        if last < first_row:
+            return None
+        bar = BarChart()
+        bar.type = "col"
+        bar.title = title
+        bar.style = 10
+        bar.height, bar.width = 9, 22
+        bar.y_axis.title = "%"
+        bar.y_axis.scaling.min, bar.y_axis.scaling.max = 0, 100
+        heading = Reference(sheet, min_col=rate_column, min_row=1)
+        target_heading = Reference(sheet, min_col=rate_column + 1, min_row=1)
+        rates = Reference(sheet, min_col=rate_column, min_row=first_row, max_row=last)
+        targets = Reference(sheet, min_col=rate_column + 1, min_row=first_row, max_row=last)
+        bar.series.append(Series(rates, title_from_data=False, title=None))
+        bar.series[0].tx = _title_ref(heading)
+        bar.set_categories(Reference(sheet, min_col=1, min_row=first_row, max_row=last))
+        line = LineChart()
+        line.series.append(Series(targets, title_from_data=False, title=None))
+        line.series[0].tx = _title_ref(target_heading)
+        line.series[0].graphicalProperties.line.solidFill = "DC2626"
+        line.series[0].graphicalProperties.line.dashStyle = "dash"
+        bar += line
+        return bar, anchor
+
+    return make
+
+
+def _title_ref(reference):
+    from openpyxl.chart.series import SeriesLabel, StrRef
+
+    return SeriesLabel(strRef=StrRef(str(reference)))

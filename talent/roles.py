@@ -45,6 +45,18 @@ EVENT_ORGANISING = [
     ("lms", "rubriccriterion", ["add", "change", "view"]),
 ]
 
+# Shared catalogues: organisers use them anywhere; only a user whose scope is the
+# whole district changes them (talent.selectors.access.holds_whole_district, checked
+# by the admin's permission policy), so district admins hold them too.
+CATALOGUES = [
+    ("lms", "programme", ["add", "change", "view"]),
+    ("lms", "tier", ["add", "change", "view"]),
+    ("lms", "stage", ["add", "change", "view"]),
+    ("lms", "casetask", ["add", "change", "view"]),
+    ("lms", "question", ["add", "change", "view", "delete"]),
+    ("lms", "examblueprint", ["add", "change", "view"]),
+]
+
 # role -> [(app_label, model, [actions])]
 ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
     Role.LEARNER: [],
@@ -69,14 +81,9 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
         *PLACEMENT_COORDINATION,
         *EVENT_ORGANISING,
         # lms models are named by label only: talent never imports lms.
-        ("lms", "programme", ["add", "change", "view"]),
-        ("lms", "tier", ["add", "change", "view"]),
-        ("lms", "stage", ["add", "change", "view"]),
+        *CATALOGUES,
         ("lms", "cohort", ["add", "change", "view", "delete"]),
-        ("lms", "casetask", ["add", "change", "view"]),
         ("lms", "casesubmission", ["view"]),
-        ("lms", "question", ["add", "change", "view", "delete"]),
-        ("lms", "examblueprint", ["add", "change", "view"]),
     ],
     Role.DISTRICT_ADMIN: [
         ADMIN,
@@ -87,6 +94,7 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str, list[str]]]] = {
         ("lms", "mentorship", ["add", "view"]),
         ("lms", "practicelog", ["view"]),
         *EVENT_ORGANISING,
+        *CATALOGUES,
         *HR_RECORDS,
         ("talent", "post", ["add", "change", "view"]),
         ("talent", "grade", ["add", "change", "view"]),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.http import FileResponse
 from django.utils import timezone
@@ -80,21 +80,32 @@ def _cell_or_value(sheet, value):
 
 def write_workbook(
     output,
-    sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]],
+    sheets: Sequence[tuple],
     *,
     widths: dict[int, float] | None = None,
 ) -> None:
-    """Write ``(title, headings, rows)`` sheets to ``output`` (path or binary file)."""
+    """Write ``(title, headings, rows)`` sheets to ``output`` (path or binary file).
+
+    A sheet may carry a fourth item, a list of chart makers: each is called with the
+    sheet and its number of data rows once they are written and returns ``(chart,
+    anchor)``, or None to leave it out — a native Excel chart over the sheet's own cells
+    (``talent.charts``)."""
     workbook = Workbook(write_only=True)
-    for title, headings, rows in sheets:
+    for title, headings, rows, *rest in sheets:
         sheet = workbook.create_sheet(title=title[:31])
         sheet.freeze_panes = "A2"
         for index, heading in enumerate(headings, start=1):
             width = (widths or {}).get(index) or max(10, min(40, len(str(heading)) * 2 + 4))
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.append([cell(sheet, h, heading=True) for h in headings])
+        count = 0
         for row in rows:
             sheet.append([_cell_or_value(sheet, v) for v in row])
+            count += 1
+        for make_chart in rest[0] if rest else ():
+            made = make_chart(sheet, count) if count else None
+            if made is not None:
+                sheet.add_chart(*made)
     workbook.save(output)
 
 

@@ -1,14 +1,24 @@
 from django.urls import include, path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.staticfiles import versioned_static
 
-from .models import CertificationTarget, GradeChange, RegistrationPeriod
+from .models import (
+    CertificationPolicy,
+    CertificationTarget,
+    GradeChange,
+    PayPolicy,
+    PromotionPolicy,
+    RegistrationPeriod,
+)
 from .panels import CertificationPanel, LapsedRegistrationsPanel
 from .viewsets.certification import (
     CertificateImportView,
     ExamImportView,
 )
+from .viewsets.choosers import register_chooser_viewsets
 from .viewsets.history import register_actions
 from .viewsets.jobs import urlpatterns as job_urls
 from .viewsets.ladder import (
@@ -20,7 +30,12 @@ from .viewsets.placements import PlacementViewSetGroup
 from .viewsets.promotion import register_round_actions
 from .viewsets.registration import RecordRegistrationView, RegistrationReportView
 from .viewsets.reports import CEPaceReportView, CertificationReportView, LadderReportView
+from .viewsets.scope import register_district_setting
 from .viewsets.sittings import CertificateConfirmView, SittingEntriesExportView
+
+# The policies (设置) are district-wide: only a user holding the whole district edits them.
+for _setting in (CertificationPolicy, PromotionPolicy, PayPolicy):
+    register_district_setting(_setting)
 
 ACTIONS = {
     "talent.orgunit.create": _("新建组织单位"),
@@ -52,10 +67,42 @@ ACTIONS = {
 }
 
 
+# Generic admin writes (talent.services.access.save_in_scope / delete_in_scope)
+GENERIC_ACTIONS = {
+    "academy.create": _("新建"),
+    "academy.edit": _("修改"),
+    "academy.delete": _("删除"),
+}
+
+
 @hooks.register("register_log_actions")
 def register_talent_actions(actions):
     register_actions(actions, ACTIONS)
     register_round_actions(actions)
+    register_actions(actions, GENERIC_ACTIONS)
+
+
+@hooks.register("register_admin_viewset")
+def register_choosers():
+    return register_chooser_viewsets()
+
+
+@hooks.register("insert_global_admin_js")
+def admin_js():
+    """Scoped choosers can sit on any admin page (report forms too): their scripts
+    load everywhere, and talent/admin.js starts widgets from data attributes."""
+    scripts = [
+        versioned_static("wagtailadmin/js/modal-workflow.js"),
+        versioned_static("wagtailadmin/js/chooser-modal.js"),
+        versioned_static("wagtailadmin/js/chooser-widget.js"),
+        versioned_static("talent/admin.js"),
+    ]
+    return format_html_join("", '<script src="{}"></script>', ((s,) for s in scripts))
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', versioned_static("talent/admin.css"))
 
 
 @hooks.register("register_admin_viewset")

@@ -23,3 +23,33 @@ def assert_admin_refused(response):
     assert response.status_code == 302, response.status_code
     assert response["Location"] == reverse("wagtailadmin_home")
     assert "error" in [m.level_tag for m in get_messages(response.wsgi_request)]
+
+
+def main_text(response) -> str:
+    """The text a reader sees in the page's <main> (tags, scripts and attributes dropped)."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.depth, self.skip, self.parts = 0, 0, []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "main":
+                self.depth += 1
+            if tag in ("script", "style", "template"):
+                self.skip += 1
+
+        def handle_endtag(self, tag):
+            if tag == "main":
+                self.depth -= 1
+            if tag in ("script", "style", "template") and self.skip:
+                self.skip -= 1
+
+        def handle_data(self, data):
+            if self.depth and not self.skip and data.strip():
+                self.parts.append(data.strip())
+
+    parser = Text()
+    parser.feed(response.content.decode())
+    return "\n".join(parser.parts)

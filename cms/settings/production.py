@@ -31,6 +31,10 @@ STORAGES = {
 # location /protected/ { internal; alias <PRIVATE_MEDIA_ROOT>/; }).
 SENDFILE_BACKEND = os.environ.get("SENDFILE_BACKEND", "django_sendfile.backends.nginx")
 
+# nginx appends the client's address to X-Forwarded-For: the per-IP login lockout
+# counts that address, not nginx's own loopback one (cms/login.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() != "false"
 if not SECURE_SSL_REDIRECT:

@@ -26,7 +26,6 @@ from cms.views.site import partner_portal_scope
 from lms import api as lms
 from talent import api as talent
 
-WITHDRAWABLE = (talent.PlacementStatus.PROPOSED, talent.PlacementStatus.APPROVED)
 NOT_ON_TRANSCRIPT = (
     talent.PlacementStatus.PROPOSED,
     talent.PlacementStatus.REJECTED,
@@ -207,10 +206,8 @@ def partner_placement(request, pk: int):
             "logs": lms.signed_logs_for_placement(placement.pk),
             "summary": summary,
             "form": form,
-            "withdraw_form": ReasonForm()
-            if placement.status
-            in (talent.PlacementStatus.PROPOSED, talent.PlacementStatus.APPROVED)
-            else None,
+            "withdraw_form": ReasonForm() if talent.can_withdraw(request.user, placement) else None,
+            "approved": placement.status == talent.PlacementStatus.APPROVED,
             "nav": "placements",
         },
     )
@@ -307,7 +304,7 @@ def transcript_sheets(qs) -> list[tuple[str, list, list]]:
                 log.date,
                 log.hours,
                 log.activity,
-                log.signed_by.get_full_name() or log.signed_by.get_username(),
+                talent.display_name(log.signed_by),
                 log.signed_at,
             ]
         )

@@ -22,19 +22,42 @@ def _cards(user, placements, party: str) -> list[dict]:
     return rows
 
 
+FINISHED = (talent.PlacementStatus.COMPLETED, talent.PlacementStatus.EVALUATED)
+
+
+def _groups(cards: list[dict]) -> list[dict]:
+    """Supervised trainees grouped by where and when they practise (a rotation
+    station or an internship term at one unit), so a mentor of forty trainees reads
+    a few groups of compact rows, not forty cards."""
+    groups: dict[tuple, dict] = {}
+    for card in cards:
+        p = card["placement"]
+        key = (p.host_unit_id, p.kind, p.start, p.end)
+        group = groups.setdefault(key, {"placement": p, "cards": [], "to_evaluate": 0})
+        group["cards"].append(card)
+        group["to_evaluate"] += card["can_evaluate"]
+    return list(groups.values())
+
+
 @login_required
 def my_placements(request):
     person = talent.person_for_user(request.user)
     if person is None:
         raise Http404
+    supervised = _cards(
+        request.user, talent.supervised_placements(person), talent.EvaluationParty.MENTOR
+    )
+    current = [c for c in supervised if c["placement"].status not in FINISHED]
+    finished = [c for c in supervised if c["placement"].status in FINISHED]
     return render(
         request,
         "cms/my_placements.html",
         {
             "own": _cards(request.user, talent.own_placements(person), talent.EvaluationParty.SELF),
-            "supervised": _cards(
-                request.user, talent.supervised_placements(person), talent.EvaluationParty.MENTOR
-            ),
+            "current_groups": _groups(current),
+            "finished_groups": _groups(finished),
+            "finished_count": len(finished),
+            "supervises": bool(supervised),
             "tab": "me",
         },
     )

@@ -41,15 +41,24 @@ def me(request):
     """The phone home of every signed-in person: who I am, my roles, my messages."""
     person = talent.person_for_user(request.user)
     roles = talent.user_roles(request.user)
+    grants = talent.role_grants(request.user)
     return render(
         request,
         "cms/me.html",
         {
             "person": person,
+            "display_name": talent.display_name(request.user),
+            "grants": grants,
+            # accounts that work through a role (partner staff, HR, district officers)
+            # need no person; only a would-be learner without one is told to ask HR
+            "needs_person": person is None
+            and not request.user.is_superuser
+            and not roles - {talent.Role.LEARNER, talent.Role.MENTOR},
             "roles": [talent.Role(r) for r in sorted(roles)],
             "can_use_admin": request.user.has_perm("wagtailadmin.access_admin"),
             "is_partner": talent.Role.PARTNER in roles,
             "has_placements": person is not None and talent.has_placements(person),
+            "team_unit": talent.headed_unit(person),
             "notifications": talent.notifications_for(request.user)[:5],
             "notice_count": talent.current_notice_count(person, timezone.localdate())
             if person is not None

@@ -3,6 +3,7 @@ question bank, cohorts and learner progress. Needs ``talent.demo.build()`` and t
 home page first. ``build()`` is idempotent."""
 
 from lms.demo import placements, practice, programme
+from talent import api as talent
 
 __all__ = ["build"]
 
@@ -11,3 +12,4 @@ def build() -> None:
     practice.build()
     placements.build()
     programme.build()
+    talent.sync_account_names()  # the mentors' logins made above carry their names

@@ -3,7 +3,7 @@ results of the last sitting (from ``lms.demo.readiness``) and the certificates
 they earned; this year's 考试专班 for the next sitting, with ``xueyuan`` in it.
 
 The last sitting is the demo's held-back past: ``manage.py calibrate_readiness``
-measures the readiness estimate against it (ADR 0013). Idempotent: nothing is
+measures the readiness estimate against it (ADR 0015). Idempotent: nothing is
 added once last year's class exists.
 """
 

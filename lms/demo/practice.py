@@ -175,7 +175,7 @@ def build_salons() -> None:
     rng = random.Random(SEED + 1)
     centre = talent.OrgUnit.objects.get(code="jl-centre")
     organiser = _user("zuzhi")
-    judges = [_user("zuzhi"), _user("daoshi"), _user("admin")]
+    judges = [_user("zuzhi"), _user("daoshi"), _user("renshi")]
     today = timezone.localdate()
     attendees = list(
         talent.Person.objects.filter(unit__path__startswith=centre.get_parent().path)

@@ -1,5 +1,5 @@
 """How past candidates are simulated, for the demo's history and the benchmark's
-(ADR 0013). Deliberately not the readiness model itself: skill grows week by
+(ADR 0015). Deliberately not the readiness model itself: skill grows week by
 week, topics differ in difficulty, papers differ, the national exam is a little
 harder than the mock papers and has a good or bad day — the estimator knows none
 of this and has to be calibrated against it.

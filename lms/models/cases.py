@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -152,7 +153,11 @@ class CaseSubmission(models.Model):
         indexes = [models.Index(fields=["person", "status"], name="submission_person_status")]
 
     def __str__(self) -> str:
-        return f"{self.person} · {self.task} v{self.version}"
+        return gettext("%(person)s · %(task)s · 第 %(version)s 版") % {
+            "person": self.person,
+            "task": self.task,
+            "version": self.version,
+        }
 
     @property
     def unit(self):

@@ -8,7 +8,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..storage import private_storage, unguessable_name
@@ -174,7 +176,11 @@ class PracticeLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person.name} {self.date} {self.hours}h"
+        return gettext("%(person)s · %(date)s · %(hours)s 学时") % {
+            "person": self.person.name,
+            "date": self.date,
+            "hours": floatformat(self.hours, -1),
+        }
 
     def save(self, *args, **kwargs):
         self._guard_signed()

@@ -24,7 +24,7 @@ LMS_SUBJECT = {talent: lms for lms, talent in TALENT_SUBJECT.items()}
 
 @register_setting(icon="success")
 class ReadinessPolicy(BaseGenericSetting):
-    """How mock exams become a chance of passing (ADR 0013). ``score_shift`` and
+    """How mock exams become a chance of passing (ADR 0015). ``score_shift`` and
     ``exam_spread`` are fitted on past results by ``manage.py calibrate_readiness``."""
 
     half_life_days = models.PositiveSmallIntegerField(

@@ -1,6 +1,6 @@
 """Is readiness calibrated? Past sittings give pairs of (mock evidence before the
 sitting, the national result); the readiness model's two free numbers are fitted
-on one part of the people and judged on the others, held back (ADR 0013).
+on one part of the people and judged on the others, held back (ADR 0015).
 
 The fit is the Gaussian maximum-likelihood one: ``shift`` is the mean of
 (national share − mock share); ``spread²`` is their variance less the mock

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import Http404
 
+from talent import api as talent
+
 from ..models import CaseCriterionScore, CaseSubmission, CaseTask, SubmissionStatus
 from ..permissions import (
     can_see_records_of,
@@ -50,7 +52,7 @@ def task_for_learner(person, pk: int) -> CaseTask:
 def submission_history(person, task: CaseTask) -> list[CaseSubmission]:
     return list(
         CaseSubmission.objects.filter(person=person, task=task)
-        .select_related("reviewer")
+        .select_related(f"reviewer__{talent.USER_PERSON}")
         .prefetch_related(
             Prefetch("scores", queryset=CaseCriterionScore.objects.select_related("criterion"))
         )
@@ -81,7 +83,9 @@ def submission_for_user(user, pk: int) -> CaseSubmission:
     """A submission visible to ``user``: their own, a mentee's, or one in an
     organiser's scope. Anything else is a 404 (not 403: no existence leak)."""
     submission = (
-        CaseSubmission.objects.select_related("task__stage__tier", "person__unit", "reviewer")
+        CaseSubmission.objects.select_related(
+            "task__stage__tier", "person__unit", f"reviewer__{talent.USER_PERSON}"
+        )
         .prefetch_related("task__criteria")
         .filter(pk=pk)
         .first()

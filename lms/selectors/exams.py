@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Max, Q, Sum
 from django.http import Http404
 
+from talent import api as talent
+
 from ..models import AttemptAnswer, Cohort, ExamAttempt, ExamBlueprint, ExamSubject, Question
 from ..permissions import is_mentor_of, organiser_scope, person_of
 
@@ -163,3 +165,50 @@ def question_bank_counts() -> dict[tuple[str, str], int]:
     for r in rows:
         result[(r["subject"], r["kind"])] = r["n"]
     return dict(result)
+
+
+# Pass mark -------------------------------------------------------------------
+
+
+def pass_score(max_score: Decimal, pass_mark: Decimal | None = None) -> Decimal:
+    """The score that passes a paper of ``max_score``: the certification policy's pass
+    mark (per 100 points, 60 by default) scaled to the paper's full marks."""
+    mark = talent.exam_pass_mark() if pass_mark is None else pass_mark
+    return (Decimal(max_score) * mark / 100).quantize(Decimal("0.1"))
+
+
+@dataclass
+class SubjectResult:
+    """A person's latest submitted mock exam in one subject, against the pass mark."""
+
+    subject: str
+    attempt: ExamAttempt
+    pass_score: Decimal
+
+    @property
+    def label(self) -> str:
+        return ExamSubject(self.subject).label
+
+    @property
+    def passed(self) -> bool:
+        return self.attempt.score is not None and self.attempt.score >= self.pass_score
+
+
+def latest_by_subject(person) -> list[SubjectResult]:
+    """The latest submitted mock exam per subject (two queries: attempts, policy)."""
+    attempts = (
+        ExamAttempt.objects.filter(person=person, submitted_at__isnull=False)
+        .select_related("blueprint")
+        .order_by("-submitted_at")
+    )
+    latest: dict[str, ExamAttempt] = {}
+    for attempt in attempts:
+        latest.setdefault(attempt.blueprint.subject, attempt)
+    if not latest:
+        return []
+    mark = talent.exam_pass_mark()
+    order = list(ExamSubject.values)
+    return [
+        SubjectResult(subject, attempt, pass_score(attempt.max_score, mark))
+        for subject, attempt in sorted(latest.items(), key=lambda kv: order.index(kv[0]))
+    ]

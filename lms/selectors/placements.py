@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import QuerySet, Sum
 
 from lms.models import LogStatus, PracticeLog
+from talent import api as talent
 
 TENTH = Decimal("0.1")
 
@@ -36,6 +37,6 @@ def signed_logs_for_placements(placement_ids: Iterable[int]) -> QuerySet[Practic
     """Signed logs of several placements in one query, by placement then date."""
     return (
         PracticeLog.objects.filter(placement_id__in=list(placement_ids), status=LogStatus.SIGNED)
-        .select_related("signed_by")
+        .select_related(f"signed_by__{talent.USER_PERSON}")
         .order_by("placement_id", "date", "id")
     )

@@ -21,6 +21,7 @@ from ..models import (
     CaseSubmission,
     CaseTask,
     Cohort,
+    CohortMembership,
     CoursePage,
     Enrollment,
     Stage,
@@ -279,3 +280,44 @@ def mentor_cohorts(user) -> list[tuple[Cohort, list[MemberProgress]]]:
         return []
     cohorts = Cohort.objects.filter(mentors=mentor).select_related("tier__programme")
     return [(cohort, cohort_progress(cohort)) for cohort in cohorts.order_by("-starts_on")]
+
+
+def current_programme(person: talent.Person) -> MyProgramme | None:
+    """The learner's latest cohort and their stage in it (a fixed number of queries,
+    however many cohorts the person has been in)."""
+    cohort = (
+        Cohort.objects.filter(memberships__person=person)
+        .select_related("tier__programme")
+        .order_by("-starts_on", "-pk")
+        .first()
+    )
+    if cohort is None:
+        return None
+    [progress] = progress_for(tier_stages(cohort.tier), [person])
+    return MyProgramme(cohort=cohort, progress=progress)
+
+
+def current_stages(people: list[talent.Person]) -> dict[int, str]:
+    """Each person's stage in their latest cohort (``已结业`` when done), for lists of
+    people such as a community head's team. One query for the memberships, then a
+    fixed number per cohort involved (a handful), not per person."""
+    by_person: dict[int, Cohort] = {}
+    memberships = (
+        CohortMembership.objects.filter(person_id__in=[p.pk for p in people])
+        .select_related("cohort__tier")
+        .order_by("person_id", "-cohort__starts_on", "-cohort_id")
+    )
+    for membership in memberships:
+        by_person.setdefault(membership.person_id, membership.cohort)
+    members: dict[int, list[talent.Person]] = defaultdict(list)
+    cohorts: dict[int, Cohort] = {}
+    for person in people:
+        cohort = by_person.get(person.pk)
+        if cohort is not None:
+            members[cohort.pk].append(person)
+            cohorts[cohort.pk] = cohort
+    result = {}
+    for pk, cohort in cohorts.items():
+        for progress in progress_for(tier_stages(cohort.tier), members[pk]):
+            result[progress.person.pk] = progress.stage_label
+    return result

@@ -1,5 +1,5 @@
 """Exam readiness reads: the estimate itself, a learner's readiness for the level
-they prepare for, and what to study next (ADR 0013).
+they prepare for, and what to study next (ADR 0015).
 
 The estimate. Each scored mock paper of a subject gives a share of points ``f``
 over ``q`` answered questions. Papers are weighted by their questions and by

@@ -23,12 +23,9 @@ def add_members(*, actor, cohort: Cohort, people) -> int:
     if actor is not None:
         require_organiser(actor, cohort.unit)
         scope = organiser_scope(actor)
-        outside = [p for p in people if not scope.contains_person(p)]
-        if outside:
-            raise PermissionDenied(
-                _("以下人员不在您的管辖范围内：%(names)s")
-                % {"names": "、".join(p.name for p in outside[:5])}
-            )
+        # no names: a refusal must not tell who the people outside the scope are
+        if any(not scope.contains_person(p) for p in people):
+            raise PermissionDenied(_("所选人员中有不在您管辖范围内的人员。"))
     new_ids = join_cohort(actor=actor, cohort=cohort, people=people)
     if new_ids:
         talent.record_audit(

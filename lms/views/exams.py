@@ -142,12 +142,17 @@ def exam_result(request, pk: int):
     answers = selectors.paper(attempt)
     mistakes = [a for a in answers if not a.is_correct]
     show = request.GET.get("show", "mistakes")
+    topics = selectors.attempt_topics(attempt)
+    pass_score = selectors.pass_score(attempt.max_score)
     return render(
         request,
         "lms/exam_result.html",
         {
             "attempt": attempt,
-            "topics": selectors.attempt_topics(attempt),
+            "pass_score": pass_score,
+            "passed": attempt.score is not None and attempt.score >= pass_score,
+            # weakest first: what to study next is what a learner opens this page for
+            "topics": sorted(topics, key=lambda t: (t.percent, t.topic)),
             "items": mistakes if show == "mistakes" else answers,
             "mistake_count": len(mistakes),
             "show": show,

@@ -30,6 +30,10 @@ def learner_or_404(request) -> talent.Person:
 
 @login_required
 def dashboard(request):
+    if person_of(request.user) is None:
+        # partner staff, district officers: no learning record of their own
+        messages.info(request, _("学习记录属于人员档案；此账号没有关联人员档案。"))
+        return redirect("me")
     person = learner_or_404(request)
     ce_total, ce_recent = course_selectors.ce_summary(person)
     return render(

@@ -2,14 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet
 
 from talent.api import ScopedModelViewSet
 
 from ..models import CaseSubmission, CaseTask
 
 
-class CaseTaskViewSet(ModelViewSet):
+class CaseTaskViewSet(ScopedModelViewSet):
+    district_wide = True
     model = CaseTask
     icon = "doc-full"
     menu_label = _("案例任务")
@@ -37,6 +37,7 @@ class CaseSubmissionViewSet(ScopedModelViewSet):
     url_prefix = "lms/case-submissions"
     url_namespace = "lms_casesubmission"
     scope_prefix = "person__unit__"
+    read_only = True  # submissions change through lms.services.cases (submit, review)
     index_view_class = CaseSubmissionIndexView
     add_view_enabled = False
     copy_view_enabled = False

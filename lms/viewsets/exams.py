@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
+
+from talent.api import ScopedModelViewSet
 
 from ..models import ExamBlueprint, Question, QuestionKind
 from ..models.exams import OPTION_LETTERS
@@ -50,8 +51,8 @@ class QuestionForm(WagtailAdminModelForm):
 
 class QuestionIndexView(generic.IndexView):
     @property
-    def header_more_buttons(self):
-        buttons = super().header_more_buttons
+    def header_buttons(self):
+        buttons = super().header_buttons
         if self.request.user.has_perm("lms.add_question"):
             buttons.append(
                 HeaderButton(_("导入题库"), url=reverse("lms_question_import"), icon_name="upload")
@@ -59,7 +60,8 @@ class QuestionIndexView(generic.IndexView):
         return buttons
 
 
-class QuestionViewSet(ModelViewSet):
+class QuestionViewSet(ScopedModelViewSet):
+    district_wide = True
     model = Question
     icon = "help"
     menu_label = _("题库")
@@ -90,7 +92,8 @@ class QuestionViewSet(ModelViewSet):
     )
 
 
-class ExamBlueprintViewSet(ModelViewSet):
+class ExamBlueprintViewSet(ScopedModelViewSet):
+    district_wide = True
     model = ExamBlueprint
     icon = "form"
     menu_label = _("模拟试卷")

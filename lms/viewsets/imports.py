@@ -12,6 +12,7 @@ from ..permissions import organiser_scope
 
 class QuestionImportView(SpreadsheetImportView):
     permission_required = "lms.add_question"
+    district_wide = True
     url_name = "lms_question_import"
     parent_crumb = ("lms_question:index", gettext_lazy("题库"))
     importer = "lms.imports.exams.QUESTIONS"

@@ -19,10 +19,8 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.admin.widgets.button import Button
-from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+from wagtail.admin.widgets.button import HeaderButton
 
 from lms import models
 from lms.permissions import organiser_scope
@@ -51,26 +49,12 @@ LOG_ACTIONS = {
 }
 
 
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Lists, inspection and export only: practice logs change through services."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-
-register_permission_policy(models.PracticeLog, ReadOnlyPolicy(models.PracticeLog))
-# Sign-ups change only through lms.services.signup (capacity, waitlist, promotion).
-register_permission_policy(models.SignUp, ReadOnlyPolicy(models.SignUp))
-
-
 class MentorshipForm(WagtailAdminModelForm):
     """Offers what ``create_mentorship`` accepts: mentees in scope and mentors in
-    scope holding the mentor role, never the editing user's own person."""
+    scope holding the mentor role, never the editing user's own person. The
+    mentors are few: a select (the mentee a scoped chooser)."""
+
+    select_fields = ("mentor",)
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
@@ -104,6 +88,7 @@ class MentorshipViewSet(ScopedModelViewSet):
     icon = "group"
     menu_label = _("导师帮带关系")
     scope_prefix = "mentee__unit__"
+    write_scope = ("mentee", "mentor")
     copy_view_enabled = False
     edit_view_enabled = False
     add_view_class = MentorshipCreateView
@@ -133,6 +118,7 @@ class PracticeLogViewSet(ScopedModelViewSet):
     icon = "time"
     menu_label = _("实践学时")
     scope_prefix = "person__unit__"
+    read_only = True  # logs change through lms.services.practice (sign-off, correction)
     add_view_enabled = False
     copy_view_enabled = False
     inspect_view_enabled = True
@@ -205,6 +191,14 @@ class CheckInSessionCreateView(generic.CreateView):
             return self.form_invalid(form)
 
 
+class CheckInSessionIndexView(generic.IndexView):
+    def get_edit_url(self, instance):
+        # the edit view takes classes only; other sessions open their record page
+        if instance.kind != models.SessionKind.CLASS and not self.request.user.is_superuser:
+            return None
+        return super().get_edit_url(instance)
+
+
 class CheckInSessionEditView(generic.EditView):
     """Only a class 课堂 is edited here: a salon's session follows its salon, and
     a mentor's or placement session (whose close signs practice hours) is its
@@ -225,8 +219,23 @@ class CheckInSessionViewSet(ScopedModelViewSet):
     icon = "tasks"
     menu_label = _("签到活动")
     scope_prefix = "unit__"
+    write_scope = ("unit", "expected")
+    scope_roles = talent.ORGANISER_ROLES
     add_view_class = CheckInSessionCreateView
     edit_view_class = CheckInSessionEditView
+    index_view_class = CheckInSessionIndexView
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "title",
+        "kind",
+        "unit",
+        "planned_start",
+        "planned_end",
+        "status",
+        "owner",
+        "signup_enabled",
+        "capacity",
+    ]
     copy_view_enabled = False
     list_display = ["title", "kind", "unit", "planned_start", "status", "owner"]
     list_filter = ["kind", "status"]
@@ -260,6 +269,7 @@ class SignUpViewSet(ScopedModelViewSet):
     icon = "user"
     menu_label = _("报名")
     scope_prefix = "session__unit__"
+    read_only = True  # sign-ups change through lms.services.signup (capacity, waitlist)
     add_view_enabled = False
     copy_view_enabled = False
     list_display = ["person", "session", "status", "joined_at", "promoted_at", "reminded_at"]
@@ -274,8 +284,9 @@ class SignUpViewSet(ScopedModelViewSet):
         return models.SignUp.objects.select_related("person", "session")
 
 
-class CheckInRuleViewSet(ModelViewSet):
+class CheckInRuleViewSet(ScopedModelViewSet):
     model = models.CheckInRule
+    district_wide = True
     name = "checkin_rules"
     url_prefix = "lms/checkin-rules"
     url_namespace = "lms_checkinrule"
@@ -301,18 +312,25 @@ class CheckInRuleViewSet(ModelViewSet):
 
 
 class SalonEditView(generic.EditView):
+    def _runs_check_in(self) -> bool:
+        """The check-in screen is its owner's (lms.views.checkin), so only they get the
+        button; anyone else would meet a 404."""
+        user = self.request.user
+        return user.is_superuser or self.object.check_in_session.owner_id == user.pk
+
     @cached_property
-    def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
+    def header_buttons(self):
+        # the salon's next steps as labelled buttons, not items under the "…"
+        buttons = list(super().header_buttons)
         if self.object.status == models.SalonStatus.DRAFT:
             url = reverse("lms_salon:publish", args=[self.object.pk])
-            buttons.append(Button(_("发布并开启签到"), url=url, icon_name="upload", priority=5))
-        elif self.object.check_in_session_id:
+            buttons.append(HeaderButton(_("发布并开启签到"), url=url, icon_name="upload"))
+        elif self.object.check_in_session_id and self._runs_check_in():
             url = reverse("lms:session_detail", args=[self.object.check_in_session_id])
-            buttons.append(Button(_("签到与大屏"), url=url, icon_name="tasks", priority=5))
+            buttons.append(HeaderButton(_("签到与大屏"), url=url, icon_name="tasks"))
         if self.object.status == models.SalonStatus.PUBLISHED and not self.object.scoring_closed:
             url = reverse("lms_salon:close_scoring", args=[self.object.pk])
-            buttons.append(Button(_("截止评分并公布排名"), url=url, icon_name="lock", priority=6))
+            buttons.append(HeaderButton(_("截止评分并公布排名"), url=url, icon_name="lock"))
         return buttons
 
 
@@ -369,6 +387,8 @@ class SalonViewSet(ScopedModelViewSet):
     icon = "date"
     menu_label = _("能力提升沙龙")
     scope_prefix = "centre__"
+    write_scope = ("centre", "judges")
+    scope_roles = talent.ORGANISER_ROLES
     copy_view_enabled = False
     edit_view_class = SalonEditView
     list_display = ["title", "cycle", "theme", "starts_at", "status"]
@@ -405,6 +425,8 @@ class RoadshowSlotViewSet(ScopedModelViewSet):
     icon = "pick"
     menu_label = _("路演安排")
     scope_prefix = "salon__centre__"
+    write_scope = ("salon.centre", "studio", "presenter")
+    scope_roles = talent.ORGANISER_ROLES
     copy_view_enabled = False
     list_display = ["salon", "order", "studio", "presenter", "title"]
     list_filter = ["salon"]
@@ -413,20 +435,27 @@ class RoadshowSlotViewSet(ScopedModelViewSet):
     form_fields = ["salon", "order", "studio", "presenter", "title"]
 
 
-class SalonThemeViewSet(ModelViewSet):
+class SalonThemeViewSet(ScopedModelViewSet):
     model = models.SalonTheme
+    district_wide = True
     name = "salon_themes"
     url_prefix = "lms/salon-themes"
     url_namespace = "lms_salontheme"
     icon = "tag"
     menu_label = _("沙龙主题")
     copy_view_enabled = False
-    list_display = ["name", "description", "sort_order", "is_active"]
+    list_display = [
+        "name",
+        "description",
+        "sort_order",
+        talent.YesNoColumn("is_active", label=_("启用")),
+    ]
     form_fields = ["name", "description", "sort_order", "is_active"]
 
 
-class RubricCriterionViewSet(ModelViewSet):
+class RubricCriterionViewSet(ScopedModelViewSet):
     model = models.RubricCriterion
+    district_wide = True
     name = "rubric"
     url_prefix = "lms/rubric"
     url_namespace = "lms_rubriccriterion"

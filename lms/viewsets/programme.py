@@ -16,7 +16,7 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from talent import api as talent
 from talent.api import ComputedReportView, ScopedModelViewSet, xlsx_response
@@ -31,7 +31,8 @@ from .exams import ExamBlueprintViewSet, QuestionViewSet
 from .imports import CohortMembersImportView
 
 
-class ProgrammeViewSet(ModelViewSet):
+class ProgrammeViewSet(ScopedModelViewSet):
+    district_wide = True
     model = Programme
     icon = "list-ul"
     menu_label = _("培养计划")
@@ -44,7 +45,8 @@ class ProgrammeViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class TierViewSet(ModelViewSet):
+class TierViewSet(ScopedModelViewSet):
+    district_wide = True
     model = Tier
     icon = "order"
     menu_label = _("培养层级")
@@ -56,7 +58,8 @@ class TierViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class StageViewSet(ModelViewSet):
+class StageViewSet(ScopedModelViewSet):
+    district_wide = True
     model = Stage
     icon = "tasks"
     menu_label = _("培养阶段")
@@ -76,6 +79,7 @@ class CohortForm(WagtailAdminModelForm):
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
+        talent.name_user_choices(self)  # the organiser by name, never by login
         if for_user is not None:
             scope = organiser_scope(for_user)
             self.fields["unit"].queryset = scope.units().order_by("path")
@@ -262,6 +266,7 @@ class AddMembersForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = organiser_scope(user).units().order_by("path")
+        talent.use_chooser(self.fields["unit"])
 
     def clean(self):
         data = super().clean()
@@ -346,6 +351,7 @@ class CohortViewSet(ScopedModelViewSet):
     url_prefix = "lms/cohorts"
     url_namespace = "lms_cohort"
     scope_prefix = "unit__"
+    write_scope = ("unit", "mentors", "organiser")
     copy_view_enabled = False
     index_view_class = CohortIndexView
     add_view_class = CohortCreateView

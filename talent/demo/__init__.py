@@ -6,6 +6,7 @@ and a promotion round in its 公示 period.
 
 from talent.demo import certification, people, placements, promotion
 from talent.demo.people import DEMO_LOGINS, DEMO_PASSWORD
+from talent.services.people import sync_account_names
 
 __all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "build"]
 
@@ -15,3 +16,5 @@ def build() -> None:
     certification.build()
     placements.build()
     promotion.build()
+    # the trainees' and mentors' logins made above carry their person's name
+    sync_account_names()

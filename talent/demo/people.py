@@ -15,6 +15,7 @@ from django.db import transaction
 
 from talent.models import OrgUnit, Person, PersonKind, Role, UnitKind
 from talent.services.access import grant_role
+from talent.services.people import sync_account_names
 
 DEMO_PASSWORD = "jiulong2026"
 SEED = 20261123
@@ -62,6 +63,8 @@ class DemoLogin:
     unit_code: str
     description: str
     person_staff_no: str | None = None
+    # the account's own name, for logins with no person (partner staff, district, admin)
+    full_name: str = ""
 
 
 DEMO_LOGINS = [
@@ -69,9 +72,9 @@ DEMO_LOGINS = [
     DemoLogin("daoshi", Role.MENTOR, "jl-centre", "导师（九龙社工中心督导）", "JL0301"),
     DemoLogin("renshi", Role.HR, "jl", "人事专员（九龙街道）", "JL0399"),
     DemoLogin("zuzhi", Role.ORGANISER, "jl", "培训组织者（九龙社工中心）", "JL0398"),
-    DemoLogin("gaoxiao", Role.PARTNER, "swu", "高校合作方（西南大学）"),
-    DemoLogin("quji", Role.DISTRICT_ADMIN, "jlp", "区级管理员（九龙坡区）"),
-    DemoLogin("admin", None, "jlp", "系统管理员（全部权限）"),
+    DemoLogin("gaoxiao", Role.PARTNER, "swu", "高校合作方（西南大学）", full_name="周敏"),
+    DemoLogin("quji", Role.DISTRICT_ADMIN, "jlp", "区级管理员（九龙坡区）", full_name="刘建国"),
+    DemoLogin("admin", None, "jlp", "系统管理员（全部权限）", full_name="系统管理员"),
 ]
 
 
@@ -199,6 +202,8 @@ def build_logins(units: dict[str, OrgUnit]) -> list[DemoLogin]:
         user.email = f"{login.username}@demo.jiulong.example"
         if login.role is None:
             user.is_staff = user.is_superuser = True
+        if login.full_name:
+            user.first_name = login.full_name
         user.save()
         if login.person_staff_no:
             Person.objects.filter(staff_no=login.person_staff_no).update(user=user)
@@ -214,6 +219,7 @@ def build_logins(units: dict[str, OrgUnit]) -> list[DemoLogin]:
     # learner rights too, so both see the phone pages.
     daoshi = User.objects.get(username="daoshi")
     grant_role(actor=None, user=daoshi, role=Role.LEARNER, unit=units["jl-centre"])
+    sync_account_names()
     return DEMO_LOGINS
 
 

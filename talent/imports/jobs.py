@@ -366,7 +366,8 @@ def _export(job: SpreadsheetJob) -> None:
 
     name = f"{job.token.hex}-export.xlsx"
     write_workbook(
-        job_dir() / name, [(title, headings, counted(rows)) for title, headings, rows in sheets]
+        job_dir() / name,
+        [(title, headings, counted(rows), *rest) for title, headings, rows, *rest in sheets],
     )
     job.result_name, job.rows_done = name, written
     job.rows_total = max(job.rows_total or 0, written)

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .org import OrgUnit
+from .people import display_name
 
 
 class Role(models.TextChoices):
@@ -57,4 +58,4 @@ class ScopeGrant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+        return f"{display_name(self.user)} · {self.get_role_display()} · {self.unit}"

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .people import Person
@@ -53,4 +55,8 @@ class CEHourEntry(models.Model):
         indexes = [models.Index(fields=["person", "earned_on"], name="ce_hours_person_date")]
 
     def __str__(self) -> str:
-        return f"{self.person} {self.hours}h {self.get_source_display()}"
+        return gettext("%(person)s · %(hours)s 学时 · %(source)s") % {
+            "person": self.person,
+            "hours": floatformat(self.hours, -1),
+            "source": self.get_source_display(),
+        }

@@ -22,6 +22,7 @@ from talent.models import (
     CEHourEntry,
     Certificate,
     CertificateStatus,
+    CertificationPolicy,
     CertificationSnapshot,
     CertificationTarget,
     CertLevel,
@@ -353,3 +354,9 @@ def carried_passes(person: Person, level: int, sitting_year: int, pass_mark: Dec
             year__lt=sitting_year,
         ).values_list("subject", flat=True)
     )
+
+
+def exam_pass_mark() -> Decimal:
+    """The policy's pass mark (per 100 points) for the national exam; mock exams use
+    it scaled to their own full marks."""
+    return CertificationPolicy.load().pass_mark

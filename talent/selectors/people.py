@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from talent.models import OrgUnit, Person
+from talent.models.people import display_name, linked_person  # noqa: F401 - re-exported
 from talent.selectors.access import Scope
 
 
@@ -23,6 +26,25 @@ def person_for_user(user) -> Person | None:
             person = None
         user.__dict__["_academy_person"] = person
     return user.__dict__["_academy_person"]
+
+
+# The lookup a list adds to ``select_related`` for each user column: ``f"{field}__{USER_PERSON}"``.
+USER_PERSON = "person__unit"
+
+
+def account_names_to_sync():
+    """Accounts whose first name differs from their person's 姓名.
+
+    Wagtail's own chrome (the sidebar, the dashboard, history "by" columns) names an
+    account by ``get_full_name()``; keeping it equal to the person's name means those
+    places show the person too. See ``talent.services.people.sync_account_names``."""
+    User = get_user_model()
+    name = Person.objects.filter(user=OuterRef("pk")).values("name").order_by()[:1]
+    return (
+        User.objects.filter(person__isnull=False)
+        .annotate(person_name=Subquery(name))
+        .exclude(first_name=Subquery(name), last_name="")
+    )
 
 
 def people_by_staff_no(scope: Scope, numbers: Iterable[str]) -> dict[str, Person]:

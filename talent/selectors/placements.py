@@ -71,6 +71,17 @@ def used_places(base: PracticeBase, term: str) -> int:
     return Placement.objects.filter(base=base, term=term, status__in=HOLDING_STATUSES).count()
 
 
+def most_places_taken(base: PracticeBase) -> int:
+    """The most places any one term of ``base`` holds (one aggregate query)."""
+    counts = (
+        Placement.objects.filter(base=base, status__in=HOLDING_STATUSES)
+        .values("term")
+        .annotate(n=Count("pk"))
+        .values_list("n", flat=True)
+    )
+    return max(counts, default=0)
+
+
 def required_parties(placement: Placement) -> tuple[str, ...]:
     """Interns are evaluated by all four parties; a rotation trainee has no
     university, so three."""
@@ -305,3 +316,57 @@ def may_evaluate_as(user, placement: Placement, party: str) -> bool:
     if party == EvaluationParty.HOST:
         return can_coordinate(user, placement.host_unit)
     return is_partner_for(user, placement.person.unit)
+
+
+# Withdrawal -----------------------------------------------------------------
+
+WITHDRAWABLE = (PlacementStatus.PROPOSED, PlacementStatus.APPROVED)
+
+
+def can_withdraw(user, placement: Placement) -> bool:
+    """The proposing university's partner or a coordinator of the host may withdraw a
+    placement that has not started (``withdraw_placement`` enforces the same)."""
+    return placement.status in WITHDRAWABLE and (
+        is_partner_for(user, placement.person.unit) or can_coordinate(user, placement.host_unit)
+    )
+
+
+# Rotation plans ---------------------------------------------------------------
+
+
+@dataclass
+class RotationStageRow:
+    order: int
+    host_unit: OrgUnit
+    weeks: int
+    start: datetime.date
+    end: datetime.date
+
+
+@dataclass
+class RotationMember:
+    person: Person
+    placements: list[Placement | None]
+
+
+def rotation_plan_grid(plan) -> tuple[list[RotationStageRow], list[RotationMember]]:
+    """A rotation plan's stages with their dates, and each member's placement at
+    every stage (two queries whatever the size of the plan)."""
+    stages, day = [], plan.start
+    for stage in plan.stages.select_related("host_unit").order_by("order"):
+        end = day + datetime.timedelta(weeks=stage.weeks) - datetime.timedelta(days=1)
+        stages.append(RotationStageRow(stage.order, stage.host_unit, stage.weeks, day, end))
+        day = end + datetime.timedelta(days=1)
+    column = {(s.host_unit.pk, s.start): i for i, s in enumerate(stages)}
+    members: dict[int, RotationMember] = {}
+    placements = plan.placements.select_related("person__unit").order_by(
+        "person__staff_no", "start"
+    )
+    for placement in placements:
+        member = members.setdefault(
+            placement.person_id, RotationMember(placement.person, [None] * len(stages))
+        )
+        index = column.get((placement.host_unit_id, placement.start))
+        if index is not None:
+            member.placements[index] = placement
+    return stages, list(members.values())

@@ -40,6 +40,7 @@ from talent.selectors.placements import (
     can_coordinate,
     evaluation_refusal,
     is_partner_for,
+    most_places_taken,
     overlapping,
     required_parties,
     used_places,
@@ -257,6 +258,42 @@ def withdraw_placement(*, actor, placement: Placement, reason: str) -> Placement
 
 
 @transaction.atomic
+def save_practice_base(*, actor, base: PracticeBase, supervisors=None) -> PracticeBase:
+    """Create or change a practice base. Its capacity per term never drops below
+    the places already taken in a term (proposed, approved or running): the base
+    row is locked, so an approval cannot slip in between the count and the save.
+    (Scope, before and after, is checked by the admin's save_in_scope around it.)"""
+    creating = base.pk is None
+    before = {}
+    if not creating:
+        stored = PracticeBase.objects.select_for_update().get(pk=base.pk)
+        before = audit.snapshot(stored)
+        taken = most_places_taken(stored)
+        if base.capacity_per_term < taken:
+            raise ValidationError(
+                {
+                    "capacity_per_term": _(
+                        "已有一个学期占用了 %(taken)d 个名额，每学期名额不能少于 %(taken)d。"
+                    )
+                    % {"taken": taken}
+                }
+            )
+    base.full_clean()
+    base.save()
+    if supervisors is not None:
+        base.supervisors.set(supervisors)
+    before, after = audit.diff(before, audit.snapshot(base))
+    audit.record(
+        actor=actor,
+        action="academy.create" if creating else "academy.edit",
+        obj=base,
+        before=before,
+        after=after,
+    )
+    return base
+
+
+@transaction.atomic
 def set_supervisor(*, actor, placement: Placement, supervisor: Person | None) -> Placement:
     """A coordinator names the placement's supervisor/mentor, who must belong to
     a unit the coordinator manages."""
@@ -397,12 +434,12 @@ def create_rotation_plan(
         raise ValidationError(_("轮岗计划至少需要一个阶段和一名成员。"))
     for unit, weeks in stages:
         if not scope.contains_unit(unit):
-            raise PermissionDenied(_("%(unit)s 不在您的管辖范围内。") % {"unit": unit.name})
+            raise PermissionDenied(_("所选单位不在您的管辖范围内。"))
         if weeks <= 0:
             raise ValidationError(_("每个阶段至少一周。"))
     for person in people:
         if not scope.contains_person(person):
-            raise PermissionDenied(_("%(name)s 不在您的管辖范围内。") % {"name": person.name})
+            raise PermissionDenied(_("所选人员不在您的管辖范围内。"))
     weekly_hours = Decimal(weekly_hours)
     plan = RotationPlan.objects.create(
         name=name, start=start, weekly_hours=weekly_hours, created_by=actor

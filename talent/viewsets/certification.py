@@ -21,6 +21,7 @@ from talent.models import (
     RegistrationPeriod,
 )
 from talent.selectors.access import scope_for
+from talent.selectors.people import display_name
 from talent.services import certification as certification_services
 from talent.services.education import record_ce_hours
 
@@ -77,8 +78,9 @@ class PersonIndexMixin:
         return super().get_base_queryset().select_related("person__unit")
 
     @cached_property
-    def header_more_buttons(self):
-        buttons = super().header_more_buttons
+    def header_buttons(self):
+        # a labelled button beside 添加, not an item under the unlabelled "…"
+        buttons = super().header_buttons
         if self.import_url_name and self.permission_policy.user_has_permission(
             self.request.user, "add"
         ):
@@ -285,6 +287,19 @@ class ReadOnlyDeleteView(ReadOnlyMixin, generic.DeleteView):
     pass
 
 
+class CEHourForm(ScopedPersonForm):
+    """HR's manual credit: the source key is worded for people (the ledger's own keys,
+    such as salon:12, are written by the services)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "source_ref" in self.fields:
+            self.fields["source_ref"].label = _("来源名称或编号")
+            self.fields["source_ref"].help_text = _(
+                "同一来源只记一次，例如“2026年市级督导培训”或外部课程的证书编号。"
+            )
+
+
 class CEHourCreateView(ServiceErrorsMixin, generic.CreateView):
     """HR records hours learnt elsewhere through the same ledger call lms uses."""
 
@@ -319,6 +334,7 @@ class RegistrationPeriodViewSet(ScopedModelViewSet):
     icon = "date"
     menu_label = _("继续教育登记期")
     scope_prefix = "person__unit__"
+    read_only = True  # computed from certificates and the policy
     copy_view_enabled = False
     index_view_class = RegistrationPeriodIndexView
     list_display = ["person", "certificate", "starts_on", "ends_on", "required_hours"]
@@ -345,6 +361,13 @@ class CEHourIndexView(PersonIndexMixin, generic.IndexView):
     pass
 
 
+class CEHourInspectView(generic.InspectView):
+    def get_recorded_by_display_value(self):
+        if self.object.recorded_by_id is None:
+            return _("系统自动登记")
+        return display_name(self.object.recorded_by, with_unit=True)
+
+
 class CEHourViewSet(ScopedModelViewSet):
     """The ledger is written by ``credit_ce_hours`` (courses, salons…); read-only here."""
 
@@ -355,9 +378,21 @@ class CEHourViewSet(ScopedModelViewSet):
     icon = "time"
     menu_label = _("继续教育学时")
     scope_prefix = "person__unit__"
+    service_actions = ("change", "delete")  # a ledger: HR adds through credit_ce_hours
     copy_view_enabled = False
     inspect_view_enabled = True
     index_view_class = CEHourIndexView
+    inspect_view_class = CEHourInspectView
+    # the source key (e.g. salon:12) is the ledger's once-only guard, not for reading
+    inspect_view_fields = [
+        "person",
+        "hours",
+        "source",
+        "description",
+        "earned_on",
+        "recorded_by",
+        "created_at",
+    ]
     add_view_class = CEHourCreateView
     edit_view_class = ReadOnlyEditView
     delete_view_class = ReadOnlyDeleteView
@@ -376,7 +411,7 @@ class CEHourViewSet(ScopedModelViewSet):
             FieldRowPanel([FieldPanel("source"), FieldPanel("source_ref")]),
             FieldPanel("description"),
         ],
-        base_form_class=ScopedPersonForm,
+        base_form_class=CEHourForm,
     )
 
 

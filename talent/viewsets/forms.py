@@ -7,6 +7,8 @@ from talent.models import GradeChangeReason, OrgUnit
 from talent.selectors.access import scope_for
 from talent.selectors.duties import others_only
 
+from .display import name_user_choices
+
 
 class ScopedUnitFormMixin:
     """Offer only units inside the editing user's scope."""
@@ -73,6 +75,7 @@ class ScopeGrantForm(ScopedUnitFormMixin, WagtailAdminModelForm):
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
         self.limit_units(for_user)
+        name_user_choices(self)
 
 
 class ScopedPersonForm(WagtailAdminModelForm):

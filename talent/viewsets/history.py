@@ -19,8 +19,10 @@ class ChangeFormatter(LogFormatter):
             try:
                 field = model._meta.get_field(name.removesuffix("_id"))
                 fields.append(str(field.verbose_name))
-            except Exception:
-                fields.append(name)
+            except Exception:  # noqa: BLE001 - not a field (e.g. a list of studios): the
+                continue  # entry's data keeps it; the message names fields people know
+        if not fields:
+            return str(self.label)
         return _("%(label)s：%(fields)s") % {"label": self.label, "fields": "、".join(fields)}
 
 

@@ -29,6 +29,7 @@ from talent.imports.base import CellError, ImportSpec
 from talent.imports.jobs import confirm_import, job_url, start_import
 from talent.imports.workbook import ImportRejected
 from talent.models import JobKind, JobState, SpreadsheetJob
+from talent.selectors.access import holds_whole_district
 from talent.spreadsheets import XLSX_CONTENT_TYPE
 
 
@@ -81,6 +82,7 @@ class SpreadsheetImportView(WagtailAdminTemplateMixin, View):
     template_name = "talent/admin/import.html"
     header_icon = "upload"
     allow_background = True  # False where the user cannot reach the admin's job pages
+    district_wide = False  # a shared catalogue: only those holding the whole district import
 
     def importer_params(self) -> dict:
         return {}
@@ -103,6 +105,8 @@ class SpreadsheetImportView(WagtailAdminTemplateMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(self.permission_required):
+            raise PermissionDenied
+        if self.district_wide and not holds_whole_district(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -4,7 +4,7 @@ grade history and annual assessments (promotion rounds: ``viewsets.promotion``).
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from talent.models import AnnualAssessment, CalendarDay, Grade, GradeChange, Post
 from talent.services import ladder as ladder_services
@@ -27,7 +27,8 @@ from .scope import ScopedModelViewSet
 from .sittings import ExamRuleViewSet, ExamSittingViewSet
 
 
-class PostViewSet(ModelViewSet):
+class PostViewSet(ScopedModelViewSet):
+    district_wide = True
     model = Post
     name = "posts"
     url_prefix = "talent/posts"
@@ -35,11 +36,12 @@ class PostViewSet(ModelViewSet):
     icon = "tag"
     menu_label = _("岗位")
     copy_view_enabled = False
-    list_display = ["name", "code", "rank", "min_grade", "max_grade"]
+    list_display = ["name", "rank", "min_grade", "max_grade"]
     form_fields = ["name", "code", "rank", "min_grade", "max_grade", "description"]
 
 
-class GradeViewSet(ModelViewSet):
+class GradeViewSet(ScopedModelViewSet):
+    district_wide = True
     model = Grade
     name = "grades"
     url_prefix = "talent/grades"
@@ -54,9 +56,10 @@ class GradeViewSet(ModelViewSet):
     form_fields = ["number", "name", "pay_coefficient"]
 
 
-class CalendarDayViewSet(ModelViewSet):
+class CalendarDayViewSet(ScopedModelViewSet):
     """Holidays and worked weekend days 调休: the working days a 公示 period counts."""
 
+    district_wide = True
     model = CalendarDay
     name = "calendar_days"
     url_prefix = "talent/calendar"
@@ -108,6 +111,7 @@ class GradeChangeViewSet(ScopedModelViewSet):
     icon = "history"
     menu_label = _("等级变动")
     scope_prefix = "person__unit__"
+    service_actions = ("change", "delete")  # corrections are new changes
     copy_view_enabled = False
     inspect_view_enabled = True
     index_view_class = GradeChangeIndexView

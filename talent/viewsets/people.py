@@ -4,7 +4,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
@@ -15,8 +15,10 @@ from talent.services import access as access_services
 from talent.services import org as org_services
 from talent.services import people as services
 
+from .display import YesNoColumn
 from .forms import OrgUnitForm, PersonForm, ScopeGrantForm
 from .imports import SpreadsheetImportView
+from .record import PersonRecordView
 from .scope import ScopedModelViewSet
 
 # Org units ------------------------------------------------------------------
@@ -81,9 +83,8 @@ class OrgUnitViewSet(ScopedModelViewSet):
     edit_view_class = OrgUnitEditView
     list_display = [
         TreeNameColumn("name", label=_("名称")),
-        "code",
         "kind",
-        BooleanColumn("is_active", label=_("启用")),
+        YesNoColumn("is_active", label=_("启用")),
     ]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "code"]
@@ -144,21 +145,21 @@ class PersonDeleteView(generic.DeleteView):
         services.delete_person(actor=self.request.user, person=self.object)
 
 
-class PersonInspectView(generic.InspectView):
-    def get_is_active_display_value(self):
-        return _("在职") if self.object.is_active else _("离职")
-
-    def get_masked_national_id_display_value(self):
-        return self.object.masked_national_id or "—"
-
-
 class PersonIndexView(generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("unit")
 
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        # a name opens the person's whole record; 编辑 stays in the row's menu
+        column_class = self._get_title_column_class(column_class)
+        return self._get_custom_column(
+            field_name, column_class, get_url=self.get_inspect_url, **kwargs
+        )
+
     @cached_property
-    def header_more_buttons(self):
-        buttons = super().header_more_buttons
+    def header_buttons(self):
+        # a labelled button beside 添加, not an item under the unlabelled "…"
+        buttons = super().header_buttons
         if self.request.user.has_perm("talent.add_person"):
             buttons.append(
                 HeaderButton(
@@ -179,7 +180,7 @@ class PersonViewSet(ScopedModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     index_view_class = PersonIndexView
-    inspect_view_class = PersonInspectView
+    inspect_view_class = PersonRecordView
     add_view_class = PersonCreateView
     edit_view_class = PersonEditView
     delete_view_class = PersonDeleteView
@@ -189,7 +190,7 @@ class PersonViewSet(ScopedModelViewSet):
         "staff_no",
         "kind",
         "unit",
-        BooleanColumn("is_active", label=_("在职")),
+        YesNoColumn("is_active", label=_("在职")),
     ]
     list_per_page = 50
     search_fields = ["name", "staff_no"]
@@ -277,7 +278,7 @@ class ScopeGrantViewSet(ScopedModelViewSet):
     delete_view_class = ScopeGrantDeleteView
     list_display = ["user", "role", "unit", "granted_at"]
     list_filter = ["role"]
-    search_fields = ["user__username", "unit__name"]
+    search_fields = ["user__username", "user__first_name", "unit__name"]
     search_backend_name = None
     edit_handler = ObjectList(
         [FieldPanel("user"), FieldPanel("role"), FieldPanel("unit")],

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
@@ -31,6 +31,8 @@ from .feedback import flash_error
 from .rotation import RotationPlanViewSet
 from .scope import ScopedModelViewSet
 
+ORGANISER_ROLES = selectors.COORDINATOR_ROLES
+
 
 class UniversityViewSet(ScopedModelViewSet):
     model = University
@@ -40,6 +42,7 @@ class UniversityViewSet(ScopedModelViewSet):
     icon = "group"
     menu_label = gettext_lazy("合作高校")
     scope_prefix = "unit__"
+    scope_choices = False  # every base may partner with any university
     copy_view_enabled = False
     list_display = ["unit", "short_name", "contact_name", "contact_phone"]
     form_fields = ["unit", "short_name", "contact_name", "contact_phone"]
@@ -55,6 +58,23 @@ class PracticeBaseForm(WagtailAdminModelForm):
         self.fields["supervisors"].queryset = scope.people().exclude(kind="intern")
 
 
+class PracticeBaseSaveMixin:
+    def save_instance(self):
+        return services.save_practice_base(
+            actor=self.request.user,
+            base=self.form.instance,
+            supervisors=self.form.cleaned_data.get("supervisors"),
+        )
+
+
+class PracticeBaseCreateView(PracticeBaseSaveMixin, generic.CreateView):
+    pass
+
+
+class PracticeBaseEditView(PracticeBaseSaveMixin, generic.EditView):
+    pass
+
+
 class PracticeBaseViewSet(ScopedModelViewSet):
     model = PracticeBase
     name = "practice_bases"
@@ -63,7 +83,11 @@ class PracticeBaseViewSet(ScopedModelViewSet):
     icon = "home"
     menu_label = gettext_lazy("实践基地")
     scope_prefix = "host_unit__"
+    write_scope = ("host_unit", "supervisors")
+    scope_roles = ORGANISER_ROLES
     copy_view_enabled = False
+    add_view_class = PracticeBaseCreateView
+    edit_view_class = PracticeBaseEditView
     list_display = ["name", "university", "host_unit", "capacity_per_term", "agreement_end"]
     list_filter = ["university", "is_active"]
     list_export = [
@@ -118,6 +142,10 @@ class StatusColumn(Column):
     cell_template_name = "talent/placements/status_cell.html"
 
 
+def decide_url(placement) -> str:
+    return reverse("talent_placement:decide", args=[placement.pk])
+
+
 class PlacementViewSet(ScopedModelViewSet):
     model = Placement
     name = "placements"
@@ -126,12 +154,15 @@ class PlacementViewSet(ScopedModelViewSet):
     icon = "date"
     menu_label = gettext_lazy("实践安排")
     scope_prefix = "host_unit__"
+    write_scope = ("host_unit", "supervisor")
+    scope_roles = ORGANISER_ROLES
     add_view_enabled = False
     copy_view_enabled = False
     inspect_view_enabled = True
     index_view_class = PlacementIndexView
     list_display = [
-        Column("person", label=gettext_lazy("人员")),
+        # the whole row leads to the placement's page, not only its status badge
+        TitleColumn("person", label=gettext_lazy("人员"), get_url=decide_url),
         "kind",
         "host_unit",
         "start",

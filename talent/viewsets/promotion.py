@@ -451,6 +451,7 @@ class PromotionReviewViewSet(ScopedModelViewSet):
     icon = "list-ul"
     menu_label = gettext_lazy("晋级评审")
     scope_prefix = "unit__"
+    service_actions = ("change", "delete")  # a round moves through its services
     copy_view_enabled = False
     inspect_view_enabled = True
     index_view_class = ReviewIndexView

@@ -18,7 +18,7 @@ from wagtail import hooks
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from talent.charts import bar_chart, trend_chart
+from talent.charts import bar_chart, trend_chart, xlsx_trend_chart, xlsx_unit_chart
 from talent.imports.jobs import EXPORT_BACKGROUND_ROWS, job_url, start_export
 from talent.models import CertificationTarget, CertLevel, GradeChange, OrgUnit, RegistrationPeriod
 from talent.selectors.access import scope_for
@@ -31,6 +31,8 @@ from talent.selectors.certification import (
 )
 from talent.selectors.ladder import ladder_distribution
 from talent.spreadsheets import xlsx_response
+
+from .choosers import use_chooser
 
 
 class ComputedReportView(ReportView):
@@ -93,6 +95,7 @@ class CertificationReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = visible_targets(scope)
         self.fields["unit"].queryset = scope.units().order_by("path")
+        use_chooser(self.fields["unit"])
 
 
 class CertificationReportView(ComputedReportView):
@@ -194,7 +197,10 @@ def certification_sheets(report):
         ]
 
     units = [line(report.total), *(line(r) for r in report.children)]
-    trend = ([p.month.strftime("%Y-%m"), p.population, p.certified, p.rate] for p in report.trend)
+    trend = (
+        [p.month.strftime("%Y-%m"), p.population, p.certified, p.rate, report.target.rate]
+        for p in report.trend
+    )
     pending = (
         people_to_certify(report.target, report.unit, report.as_of)
         .select_related("unit")
@@ -202,12 +208,33 @@ def certification_sheets(report):
         .values_list("staff_no", "name", "unit__name")
         .iterator(chunk_size=2000)
     )
+    rate_column = len(headings) - 2  # 持证率（%）, then 目标（%）
     return [
-        (str(_("持证率")), headings, units),
+        (
+            str(_("持证率")),
+            headings,
+            units,
+            # the first data row is the total; the chart compares the units under it
+            [
+                xlsx_unit_chart(
+                    title=str(_("各单位持证率")),
+                    rate_column=rate_column,
+                    first_row=3,
+                    anchor="K2",
+                )
+            ],
+        ),
         (
             str(_("月度趋势")),
-            [str(_("月份")), str(_("人数")), str(_("持证人数")), str(_("持证率（%）"))],
+            [
+                str(_("月份")),
+                str(_("人数")),
+                str(_("持证人数")),
+                str(_("持证率（%）")),
+                str(_("目标（%）")),
+            ],
             trend,
+            [xlsx_trend_chart(title=str(_("月度持证率趋势")), rate_column=4, anchor="G2")],
         ),
         (str(_("未持证人员")), [str(_("工号")), str(_("姓名")), str(_("单位"))], pending),
     ]
@@ -248,6 +275,7 @@ class UnitForm(forms.Form):
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = scope.units().order_by("path")
+        use_chooser(self.fields["unit"])
 
 
 class UnitReportMixin:

@@ -3,29 +3,27 @@ through host units, a number of weeks at each, in one step."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet
 
 from talent.models import OrgUnit, PersonKind, RotationPlan
+from talent.roles import ORGANISER_ROLES
 from talent.selectors import placements as selectors
 from talent.services import placements as services
 
+from .display import ReadableIndexMixin
 from .feedback import error_texts
+from .scope import ScopedModelViewSet
 
 STAGES = 4
 STAGE_HEADINGS = [_("第 1 站"), _("第 2 站"), _("第 3 站"), _("第 4 站")]
 
 
 class RotationPlanForm(WagtailAdminModelForm):
-    people = forms.ModelMultipleChoiceField(
-        label=_("轮岗学员"),
-        queryset=None,
-        widget=forms.SelectMultiple(attrs={"size": 12}),
-        help_text=_("按住 Ctrl（Mac 上按 ⌘）可多选。"),
-    )
+    people = forms.ModelMultipleChoiceField(label=_("轮岗学员"), queryset=None)
     supervisor = forms.ModelChoiceField(label=_("督导/导师"), queryset=None, required=False)
     stage1_unit = forms.ModelChoiceField(
         label=_("第 1 站"), queryset=OrgUnit.objects.none(), required=True
@@ -95,21 +93,47 @@ class RotationPlanCreateView(generic.CreateView):
         return self.created
 
 
-class RotationPlanIndexView(generic.IndexView):
+def plans_for(user):
+    """Plans whose stages lie in the user's coordinator scope."""
+    scope = selectors.coordinator_scope(user)
+    return RotationPlan.objects.filter(scope.q("stages__host_unit__")).distinct()
+
+
+class RotationPlanIndexView(ReadableIndexMixin, generic.IndexView):
     def get_base_queryset(self):
-        # plans whose stages lie in the user's coordinator scope
-        scope = selectors.coordinator_scope(self.request.user)
-        return (
-            super()
-            .get_base_queryset()
-            .filter(scope.q("stages__host_unit__"))
-            .distinct()
-            .select_related("created_by")
-        )
+        return super().get_base_queryset().filter(pk__in=plans_for(self.request.user))
+
+    def get_edit_url(self, instance):
+        return None  # the name opens the plan's page; a plan changes through its placements
 
 
-class RotationPlanViewSet(ModelViewSet):
+class RotationPlanInspectView(generic.InspectView):
+    """The plan the organiser made: its stations with dates, and every member's
+    placement at each station, each a link to that placement's page."""
+
+    template_name = "talent/rotation_plan.html"
+
+    def get_object(self, queryset=None):
+        plan = plans_for(self.request.user).filter(pk=self.pk).first()
+        if plan is None:
+            raise Http404
+        return plan
+
+    def get_edit_url(self):
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["stages"], context["members"] = selectors.rotation_plan_grid(self.object)
+        return context
+
+
+class RotationPlanViewSet(ScopedModelViewSet):
     model = RotationPlan
+    scope_prefix = "stages__host_unit__"
+    scope_roles = ORGANISER_ROLES
+    index_scoped = False  # the index view filters itself (one row per plan)
+    service_actions = ("change", "delete")  # a plan changes through its placements
     name = "rotation_plans"
     url_prefix = "talent/rotation-plans"
     url_namespace = "talent_rotationplan"
@@ -118,9 +142,10 @@ class RotationPlanViewSet(ModelViewSet):
     add_view_class = RotationPlanCreateView
     index_view_class = RotationPlanIndexView
     copy_view_enabled = False
-    inspect_view_enabled = False
-    # organisers may add and view plans; without change/delete permissions the
-    # edit and delete views stay closed (a plan is changed through its placements)
+    inspect_view_enabled = True
+    inspect_view_class = RotationPlanInspectView
+    # organisers may add and view plans; the edit and delete views stay closed for
+    # everyone (a plan is changed through its placements)
     list_display = ["name", "start", "weekly_hours", "created_by", "created_at"]
     edit_handler = ObjectList(
         [

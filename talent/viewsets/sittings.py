@@ -16,7 +16,6 @@ from django.views import View
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet
 
 from talent.models import (
     Certificate,
@@ -41,6 +40,7 @@ from talent.spreadsheets import xlsx_response
 
 from .feedback import flash_error
 from .forms import ServiceErrorsMixin
+from .scope import ScopedModelViewSet
 
 
 def can_confirm(user, certificate: Certificate) -> bool:
@@ -170,10 +170,12 @@ class SittingIndexView(generic.IndexView):
         return reverse("talent_sitting:inspect", args=[instance.pk])
 
 
-class ExamSittingViewSet(ModelViewSet):
-    """Sittings are national dates, seen by everyone who records exam results;
-    the 报名 list and results on a sitting's page are scoped."""
+class ExamSittingViewSet(ScopedModelViewSet):
+    """Sittings are national dates, seen by everyone who records exam results and
+    set by those holding the whole district; the 报名 list and results on a
+    sitting's page are scoped."""
 
+    district_wide = True
     model = ExamSitting
     name = "exam_sittings"
     url_prefix = "talent/sittings"
@@ -218,9 +220,10 @@ class ExamRuleForm(WagtailAdminModelForm):
         return list(self.cleaned_data["subjects"])
 
 
-class ExamRuleViewSet(ModelViewSet):
+class ExamRuleViewSet(ScopedModelViewSet):
     """The national exam's rules per level: data a district admin can correct."""
 
+    district_wide = True
     model = ExamRule
     name = "exam_rules"
     url_prefix = "talent/exam-rules"

@@ -25,7 +25,9 @@ def pytest_collection_modifyitems(items):
 
 
 class PageGuard:
-    """Collects what a user would see as broken: an HTTP error or an uncaught script error.
+    """Collects what a user would see as broken: an HTTP error, an uncaught script
+    error, or a script or style the Content-Security-Policy refused (the page
+    then silently lacks it).
 
     Playwright's ``goto`` resolves on a 500 as happily as on a 200, so a test that
     only takes screenshots would pass over a crashed page. Every page the tests open
@@ -40,7 +42,12 @@ class PageGuard:
     def watch(self, page):
         page.on("response", self._on_response)
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on("console", self._on_console)
         return page
+
+    def _on_console(self, message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.problems.append(f"CSP refused on {message.location.get('url')}: {message.text}")
 
     def _on_response(self, response):
         if response.status >= 400 and response.status not in self.allowed:

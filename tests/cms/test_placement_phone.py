@@ -44,7 +44,8 @@ def test_trainee_sees_own_placement_and_evaluates_self(client, running):
 def test_supervisor_evaluates_as_mentor(client, running):
     placement, _student, mentor = running
     client.force_login(mentor.user)
-    assert "填写导师评价" in client.get(reverse("my_placements")).content.decode()
+    evaluate = reverse("evaluate_placement", args=[placement.pk, "mentor"])
+    assert evaluate in client.get(reverse("my_placements")).content.decode()
     client.post(reverse("evaluate_placement", args=[placement.pk, "mentor"]), SCORES)
     assert placement.evaluations.get().party == "mentor"
 

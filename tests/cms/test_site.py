@@ -42,7 +42,7 @@ def test_wrong_password_gets_a_chinese_message(client, demo):
 
 @pytest.mark.django_db
 def test_logout_is_post_only_and_works(client, demo):
-    client.login(username="xueyuan", password="jiulong2026")
+    client.post(reverse("login"), {"username": "xueyuan", "password": "jiulong2026"})
     assert client.get(reverse("logout")).status_code == 405
     assert client.post(reverse("logout")).status_code == 302
     assert client.get(reverse("me")).status_code == 302
@@ -74,7 +74,7 @@ def test_notifications_page_lists_only_mine_and_marks_read(client, demo):
     User = get_user_model()
     notify(recipient=User.objects.get(username="xueyuan"), title="我的通知")
     notify(recipient=User.objects.get(username="daoshi"), title="别人的通知")
-    client.login(username="xueyuan", password="jiulong2026")
+    client.post(reverse("login"), {"username": "xueyuan", "password": "jiulong2026"})
     body = client.get(reverse("notifications")).content.decode()
     assert "我的通知" in body and "别人的通知" not in body
     client.post(reverse("notifications_read"))
@@ -133,7 +133,7 @@ def test_an_english_browser_still_gets_chinese_until_the_switch_is_used(client, 
 
 @pytest.mark.django_db
 def test_admin_dashboard_is_chinese_for_staff(client, demo):
-    client.login(username="admin", password="jiulong2026")
+    client.post(reverse("login"), {"username": "admin", "password": "jiulong2026"})
     page = client.get("/admin/").content.decode()
     assert "个页面" in page and "搜索全部页面" in page
     assert " Pages <span" not in page

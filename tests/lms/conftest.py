@@ -89,6 +89,12 @@ def organiser(district, user_with_role):
 
 
 @pytest.fixture
+def district_organiser(district, user_with_role):
+    """An organiser whose scope is the whole district: shared catalogues are theirs."""
+    return user_with_role(Role.ORGANISER, district["district"], "organiser_district")
+
+
+@pytest.fixture
 def yjp_organiser(district, user_with_role):
     return user_with_role(Role.ORGANISER, district["yjp"], "organiser_yjp")
 

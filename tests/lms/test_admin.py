@@ -109,8 +109,8 @@ def test_cohort_dates_are_checked(client, programme, organiser, district):
     assert not Cohort.objects.filter(name="倒序班").exists()
 
 
-def test_question_form_checks_options_and_answer(client, organiser):
-    client.force_login(organiser)
+def test_question_form_checks_options_and_answer(client, district_organiser):
+    client.force_login(district_organiser)
     data = {
         "level": "assistant",
         "subject": "law",

@@ -36,16 +36,16 @@ def post(client, url, rows, title_rows=()):
     return client.post(url, {"file": upload(workbook_bytes(rows, title_rows=title_rows))})
 
 
-def test_question_template_has_drop_downs(client, organiser):
-    client.force_login(organiser)
+def test_question_template_has_drop_downs(client, district_organiser):
+    client.force_login(district_organiser)
     response = client.get(reverse("lms_question_import") + "?template=1")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [c.value for c in sheet[1]][:5] == ["级别", "科目", "知识点", "题型", "题干"]
     assert sheet.data_validations.dataValidation
 
 
-def test_question_import_dry_run_names_bad_cells_and_writes_nothing(client, organiser):
-    client.force_login(organiser)
+def test_question_import_dry_run_names_bad_cells_and_writes_nothing(client, district_organiser):
+    client.force_login(district_organiser)
     rows = [
         HEADER,
         question_row("正常的单选题"),
@@ -76,8 +76,8 @@ def test_question_import_dry_run_names_bad_cells_and_writes_nothing(client, orga
     assert not Question.objects.exists()
 
 
-def test_question_import_commits_all_or_nothing_once(client, organiser):
-    client.force_login(organiser)
+def test_question_import_commits_all_or_nothing_once(client, district_organiser):
+    client.force_login(district_organiser)
     rows = [HEADER, question_row("单选一"), question_row("多选一", kind="多项选择题", answer="A,C")]
     dry = post(client, reverse("lms_question_import"), rows)
     assert not dry.context["errors"]

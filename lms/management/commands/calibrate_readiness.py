@@ -2,7 +2,7 @@
 
 Pairs mock evidence from before each past sitting with its national results,
 fits the model's shift and spread on half of the people and reports how the
-estimate does on the other half, held back (ADR 0013)."""
+estimate does on the other half, held back (ADR 0015)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
