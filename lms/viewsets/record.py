@@ -14,6 +14,7 @@ from ..models import LogStatus, Mentorship
 from ..selectors import exams as exam_selectors
 from ..selectors import practice as practice_selectors
 from ..selectors.progress import current_programme
+from ..selectors.readiness import person_readiness
 
 
 class ProgrammeSection(talent.PersonSection):
@@ -78,10 +79,11 @@ class MentoringSection(talent.PersonSection):
 
 
 class MockExamSection(talent.PersonSection):
-    """Latest mock exam per subject against the pass mark. The exam-readiness work
-    (issue 18) extends this section."""
+    """Exam readiness for the level the person prepares for (the same estimate the
+    learner and the gap plan see) and the latest mock exam per subject against the
+    pass mark."""
 
-    heading = _("模拟考试")
+    heading = _("备考与模拟考试")
     order = 50
     template_name = "lms/record/mock_exams.html"
 
@@ -89,11 +91,26 @@ class MockExamSection(talent.PersonSection):
     def results(self):
         return exam_selectors.latest_by_subject(self.person)
 
+    @cached_property
+    def readiness(self):
+        return person_readiness(self.person, self.today)
+
     def is_shown(self) -> bool:
-        return bool(self.results)
+        return bool(self.results) or any(
+            s.readiness is not None or s.carried for s in self.readiness.subjects
+        )
+
+    def links(self):
+        if not self.request.user.has_perm("talent.view_certificationtarget"):
+            return []
+        return [(_("持证缺口计划"), reverse("lms_gap_plan"))]
 
     def get_context_data(self, parent_context=None):
-        return {**super().get_context_data(parent_context), "results": self.results}
+        return {
+            **super().get_context_data(parent_context),
+            "results": self.results,
+            "readiness": self.readiness,
+        }
 
 
 SECTIONS = (ProgrammeSection, MentoringSection, MockExamSection)

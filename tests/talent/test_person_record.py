@@ -97,6 +97,9 @@ def test_the_page_holds_the_whole_record(client, jl_hr, record):
     assert "审批人甲" in text and "approver_login" not in text  # approver by name
     assert "助理社会工作师" in text and "应修 72 学时" in text  # hours against the period
     assert "合格线" in text and "未达合格线" in text  # 41/100 against 60
+    # the record holds a certificate of 助理: readiness is for the next level, 社会工作师
+    assert "备考就绪度 · 社会工作师" in text
+    assert reverse("lms_gap_plan") in response.content.decode()  # HR sees the gap plan
     html = response.content.decode()
     assert f"{reverse('talent_gradechange:index')}?q={person.staff_no}" in html
     assert f"{reverse('talent_cehours:index')}?q={person.staff_no}" in html
