@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from talent.models import Role, UnitKind
 from talent.services.access import grant_role
@@ -52,9 +53,20 @@ def people(district):
     }
 
 
+@pytest.fixture(scope="module")
+def _module_demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once per test module (and per xdist worker) inside a
+    transaction rolled back when the module ends: loading it takes 15–40 s, and
+    each test still runs in a savepoint of its own."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=io.StringIO())
+def demo(_module_demo, db):
+    """The demo district, people, logins and pages (see ``_module_demo``)."""
 
 
 @pytest.fixture
