@@ -139,8 +139,11 @@ def build() -> bool:
     # Education, posts and initial placement ------------------------------------
     changes = []
     for people in by_unit.values():
-        for index, person in enumerate(people):
+        # the learner login (JL0001) is an ordinary worker; the next heads 盘龙 (shequ)
+        ranked = [p for p in people if p.staff_no != "JL0001"]
+        for person in people:
             person.education = rng.choice(EDUCATION)
+            index = ranked.index(person) if person in ranked else None
             if person.kind == PersonKind.COMMUNITY_WORKER and person.unit.kind == "community":
                 code = "head" if index == 0 else "deputy" if index in (1, 2) else "other"
             else:

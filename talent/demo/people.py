@@ -69,6 +69,9 @@ class DemoLogin:
 
 DEMO_LOGINS = [
     DemoLogin("xueyuan", Role.LEARNER, "jl-panlong", "学员（盘龙社区社区工作者）", "JL0001"),
+    DemoLogin(
+        "shequ", Role.LEARNER, "jl-panlong", "社区主任（盘龙社区社区正职，看本社区团队）", "JL0002"
+    ),
     DemoLogin("daoshi", Role.MENTOR, "jl-centre", "导师（九龙社工中心督导）", "JL0301"),
     DemoLogin("renshi", Role.HR, "jl", "人事专员（九龙街道）", "JL0399"),
     DemoLogin("zuzhi", Role.ORGANISER, "jl", "培训组织者（九龙社工中心）", "JL0398"),

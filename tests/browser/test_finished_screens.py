@@ -95,7 +95,7 @@ def test_phone_and_site_pages_look_finished(browser, page_guard, demo_site, logi
     contexts, pages = two_widths(browser, page_guard, login, "xueyuan")
     learner = Person.objects.get(user__username="xueyuan")
     attempt = ExamAttempt.objects.filter(person=learner, submitted_at__isnull=False).first()
-    visit(pages, base, "/me/", "me", logins=logins, must_show=("我的团队",))
+    visit(pages, base, "/me/", "me", logins=logins, must_show=("我的职业发展",))
     visit(pages, base, "/learn/", "learn", logins=logins)
     visit(
         pages,
@@ -106,10 +106,16 @@ def test_phone_and_site_pages_look_finished(browser, page_guard, demo_site, logi
         must_show=("合格线",),
     )
     visit(pages, base, "/learn/practice/", "my-practice", logins=logins)
-    visit(pages, base, "/me/team/", "team", logins=logins, must_show=("需要关注", "全部成员"))
     case = learner.case_submissions.exclude(reviewer=None).select_related("task").first()
     if case is not None:
         visit(pages, base, f"/learn/cases/{case.task_id}/", "case", logins=logins)
+    for context in contexts:
+        context.close()
+
+    # the head of 盘龙社区 sees their team
+    contexts, pages = two_widths(browser, page_guard, login, "shequ")
+    visit(pages, base, "/me/", "me-head", logins=logins, must_show=("我的团队",))
+    visit(pages, base, "/me/team/", "team", logins=logins, must_show=("需要关注", "全部成员"))
     for context in contexts:
         context.close()
 
