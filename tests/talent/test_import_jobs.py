@@ -3,6 +3,7 @@ come back to, a notification, the problems marked in the user's own file, the
 commit's effect exactly once, and queries that do not grow with the rows."""
 
 import datetime
+import gc
 import io
 from decimal import Decimal
 
@@ -302,3 +303,13 @@ def test_the_commit_reads_back_exactly_the_rows_the_dry_run_kept(district):
     assert [(r.number, r.values) for r in loaded.rows] == [(r.number, r.values) for r in rows]
     assert type(loaded.rows[0].values["at"]) is datetime.datetime
     assert loaded.letters == {"staff_no": "B"} and loaded.sheet == "导入"
+
+
+def test_a_job_leaves_the_collector_as_it_found_it():
+    usual = gc.get_threshold()
+    with pytest.raises(RuntimeError), jobs.fewer_collections():
+        with jobs.fewer_collections():
+            assert gc.get_threshold()[0] == jobs.JOB_GC_THRESHOLD
+        assert gc.get_threshold()[0] == jobs.JOB_GC_THRESHOLD  # the outer job still runs
+        raise RuntimeError("a job that fails")
+    assert gc.get_threshold() == usual
