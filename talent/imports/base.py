@@ -530,6 +530,7 @@ def commit_result(spec, result, *, actor, apply, audit_obj=None, lock=None, seal
 
 
 def _dump_value(value):
+    """The tag of a value JSON has no type for (``json`` asks only for those)."""
     if isinstance(value, Decimal):
         return {"$dec": str(value)}
     if isinstance(value, datetime.datetime):
@@ -538,7 +539,10 @@ def _dump_value(value):
         return {"$date": value.isoformat()}
     if isinstance(value, Model):
         return {"$model": value._meta.label_lower, "pk": value.pk}
-    return value
+    raise TypeError(f"{type(value).__name__} cannot be kept")
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_dump_value)
 
 
 def dump_result(result: ImportResult, handle) -> None:
@@ -546,33 +550,44 @@ def dump_result(result: ImportResult, handle) -> None:
     20,000-row file is never held twice in memory."""
     handle.write(json.dumps({"letters": result.letters, "sheet": result.sheet}) + "\n")
     for r in result.rows:
-        values = {k: _dump_value(v) for k, v in r.values.items()}
-        handle.write(json.dumps([r.number, values], ensure_ascii=False) + "\n")
+        handle.write(_ENCODER.encode([r.number, r.values]) + "\n")
+
+
+class _Stored:
+    """A model instance kept by its pk, until all are loaded in one query per model."""
+
+    __slots__ = ("label", "pk")
+
+    def __init__(self, label: str, pk) -> None:
+        self.label, self.pk = label, pk
 
 
 def load_result(handle) -> ImportResult:
     meta = json.loads(handle.readline())
-    lines = [json.loads(line) for line in handle]
     wanted: dict[str, set] = {}
-    for _number, values in lines:
-        for value in values.values():
-            if isinstance(value, dict) and "$model" in value:
-                wanted.setdefault(value["$model"], set()).add(value["pk"])
-    found = {
-        label: django_apps.get_model(label).objects.in_bulk(list(pks))
-        for label, pks in wanted.items()
-    }
 
-    def load(value):
-        if not isinstance(value, dict):
-            return value
+    def load(value: dict):
+        # called by json for every object it reads, innermost first
+        if "$date" in value:
+            return datetime.date.fromisoformat(value["$date"])
         if "$dec" in value:
             return Decimal(value["$dec"])
         if "$dt" in value:
             return datetime.datetime.fromisoformat(value["$dt"])
-        if "$date" in value:
-            return datetime.date.fromisoformat(value["$date"])
-        return found[value["$model"]].get(value["pk"])
+        if "$model" in value:
+            wanted.setdefault(value["$model"], set()).add(value["pk"])
+            return _Stored(value["$model"], value["pk"])
+        return value
 
-    rows = [ParsedRow(number, {k: load(v) for k, v in values.items()}) for number, values in lines]
+    decoder = json.JSONDecoder(object_hook=load)
+    rows = [ParsedRow(number, values) for number, values in map(decoder.decode, handle)]
+    if wanted:
+        found = {
+            label: django_apps.get_model(label).objects.in_bulk(list(pks))
+            for label, pks in wanted.items()
+        }
+        for row in rows:
+            for key, value in row.values.items():
+                if isinstance(value, _Stored):
+                    row.values[key] = found[value.label].get(value.pk)
     return ImportResult(rows=rows, errors=[], letters=meta["letters"], sheet=meta["sheet"])

@@ -19,6 +19,9 @@ class CertLevel(models.IntegerChoices):
     SENIOR = 3, _("高级社会工作师")
 
 
+LEVEL_LABELS = dict(CertLevel.choices)  # lazy labels: translated when shown
+
+
 class ExamSubject(models.TextChoices):
     COMPREHENSIVE = "comprehensive", _("社会工作综合能力")
     PRACTICE = "practice", _("社会工作实务")
@@ -141,7 +144,9 @@ class Certificate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} · {self.get_level_display()}"
+        # A dict look-up rather than get_level_display(), which rebuilds the choices on
+        # every call: an import's audit events name 20,000 certificates.
+        return f"{self.person} · {LEVEL_LABELS.get(self.level, self.level)}"
 
 
 class ExamAttempt(models.Model):

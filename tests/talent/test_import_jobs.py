@@ -2,7 +2,10 @@
 come back to, a notification, the problems marked in the user's own file, the
 commit's effect exactly once, and queries that do not grow with the rows."""
 
+import datetime
+import gc
 import io
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -267,3 +270,46 @@ def test_a_large_report_export_is_written_in_the_background(
     monkeypatch.setattr(reports, "EXPORT_BACKGROUND_ROWS", 100)
     inline = client.get(url, {"target": target.pk, "export": "xlsx"})
     assert inline.status_code == 200 and SpreadsheetJob.objects.count() == 1
+
+
+# What the dry run keeps for the commit -----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_commit_reads_back_exactly_the_rows_the_dry_run_kept(district):
+    rows = [
+        imports.ParsedRow(
+            3,
+            {
+                "staff_no": "JL0001",
+                "name": "张晓梅（新）",
+                "year": 2024,
+                "score": Decimal("72.5"),
+                "on": datetime.date(2024, 3, 1),
+                "at": datetime.datetime(2024, 3, 1, 9, 30, tzinfo=datetime.UTC),
+                "active": False,
+                "unit": district["panlong"],
+                "note": None,
+            },
+        ),
+        imports.ParsedRow(4, {"staff_no": "JL0002", "unit": district["jl"], "on": None}),
+    ]
+    kept = io.StringIO()
+    imports.dump_result(
+        imports.ImportResult(rows=rows, errors=[], letters={"staff_no": "B"}, sheet="导入"), kept
+    )
+    kept.seek(0)
+    loaded = imports.load_result(kept)
+    assert [(r.number, r.values) for r in loaded.rows] == [(r.number, r.values) for r in rows]
+    assert type(loaded.rows[0].values["at"]) is datetime.datetime
+    assert loaded.letters == {"staff_no": "B"} and loaded.sheet == "导入"
+
+
+def test_a_job_leaves_the_collector_as_it_found_it():
+    usual = gc.get_threshold()
+    with pytest.raises(RuntimeError), jobs.fewer_collections():
+        with jobs.fewer_collections():
+            assert gc.get_threshold()[0] == jobs.JOB_GC_THRESHOLD
+        assert gc.get_threshold()[0] == jobs.JOB_GC_THRESHOLD  # the outer job still runs
+        raise RuntimeError("a job that fails")
+    assert gc.get_threshold() == usual
